@@ -1,0 +1,146 @@
+"""The article data model shared by every stage (schema_version 1, see README).
+
+Each stage fills in fields of the same objects, so a Python user can run any
+stage on its own and the JSON that `inspect`, `translate` and `digest` emit is
+one schema.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class Flag:
+    """A quality note on a sentence or summary sentence (code + short reason)."""
+
+    code: str
+    detail: str = ""
+
+
+@dataclass
+class Sentence:
+    """One source sentence; `source` is kept byte for byte as written."""
+
+    id: str
+    source: str
+    normalized: str
+    english: str | None = None
+    language: str | None = None
+    flags: list[Flag] = field(default_factory=list)
+
+
+@dataclass
+class Paragraph:
+    id: str
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+@dataclass
+class Title:
+    source: str = ""
+    english: str | None = None
+
+
+@dataclass
+class Removed:
+    """A line dropped as page furniture, with the reason, so users can audit it."""
+
+    text: str
+    reason: str
+
+
+@dataclass
+class SummarySentence:
+    english: str
+    support: list[str] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    method: str
+    sentences: list[SummarySentence] = field(default_factory=list)
+    back_translation: str | None = None
+
+
+@dataclass
+class Article:
+    id: str
+    source_path: str | None = None
+    url: str | None = None
+    language: str | None = None
+    language_confidence: float | None = None
+    title: Title = field(default_factory=Title)
+    published: str | None = None
+    published_as_written: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    news_code: str | None = None
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    summary: Summary | None = None
+    models: dict[str, dict[str, Any]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    schema_version: int = SCHEMA_VERSION
+
+    def sentences(self) -> list[Sentence]:
+        """All sentences in document order."""
+        return [s for p in self.paragraphs for s in p.sentences]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of the data model, `schema_version` first."""
+        data = dataclasses.asdict(self)
+        return {"schema_version": data.pop("schema_version"), **data}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        """Rebuild an article from its JSON object (e.g. an earlier digest)."""
+        version = data.get("schema_version", SCHEMA_VERSION)
+        if version != SCHEMA_VERSION:
+            raise ValueError(f"unsupported schema_version {version} (this tool reads {SCHEMA_VERSION})")
+        summary = data.get("summary")
+        return cls(
+            id=data["id"],
+            source_path=data.get("source_path"),
+            url=data.get("url"),
+            language=data.get("language"),
+            language_confidence=data.get("language_confidence"),
+            title=Title(**(data.get("title") or {})),
+            published=data.get("published"),
+            published_as_written=data.get("published_as_written"),
+            outlet=data.get("outlet"),
+            author=data.get("author"),
+            news_code=data.get("news_code"),
+            paragraphs=[
+                Paragraph(
+                    id=p["id"],
+                    sentences=[
+                        Sentence(**{**s, "flags": [Flag(**f) for f in s.get("flags", [])]})
+                        for s in p.get("sentences", [])
+                    ],
+                )
+                for p in data.get("paragraphs", [])
+            ],
+            removed=[Removed(**r) for r in data.get("removed", [])],
+            summary=None
+            if summary is None
+            else Summary(
+                method=summary["method"],
+                sentences=[
+                    SummarySentence(
+                        english=s["english"],
+                        support=list(s.get("support", [])),
+                        flags=[Flag(**f) for f in s.get("flags", [])],
+                    )
+                    for s in summary.get("sentences", [])
+                ],
+                back_translation=summary.get("back_translation"),
+            ),
+            models=dict(data.get("models") or {}),
+            timings=dict(data.get("timings") or {}),
+        )

@@ -1,0 +1,95 @@
+"""The translation engine interface shared by the transformers and CTranslate2 back ends.
+
+An engine loads one pinned model once and translates batches of plain strings;
+everything above it (splitting, batching, caching, retries) is engine-agnostic,
+so both engines produce the same result structure and pass the same tests.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from transformers import AutoTokenizer, PreTrainedTokenizerBase
+
+from modelstore.lock import ModelEntry
+from mt.errors import UnsupportedLanguage
+
+# Output budget: target tokens allowed per source token, plus a constant, so that
+# no translation is cut by a fixed default like max_length=200 or 256.
+OUTPUT_TOKENS_PER_SOURCE_TOKEN = 2.0
+OUTPUT_TOKENS_EXTRA = 16
+
+
+@dataclass(frozen=True)
+class DecodingOptions:
+    """Decoding settings; part of the cache key and of every output's signature."""
+
+    beam_size: int = 4
+    no_repeat_ngram_size: int = 0
+    repetition_penalty: float = 1.0
+    length_penalty: float = 1.0
+
+    def stricter(self) -> DecodingOptions:
+        """Settings for the one retry of a degenerate output: block repeats hard."""
+        return replace(
+            self,
+            beam_size=max(self.beam_size, 4),
+            no_repeat_ngram_size=self.no_repeat_ngram_size or 3,
+            repetition_penalty=max(self.repetition_penalty, 1.3),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def output_budget(source_tokens: int) -> int:
+    """Target-token limit for a source of this length: generous, never a fixed cap."""
+    return int(source_tokens * OUTPUT_TOKENS_PER_SOURCE_TOKEN) + OUTPUT_TOKENS_EXTRA
+
+
+class TranslationEngine(ABC):
+    """One loaded translation model; `translate` maps source strings to English strings."""
+
+    engine_name: str = ""
+
+    def __init__(self, entry: ModelEntry, model_dir: Path, device: str, precision: str) -> None:
+        self.entry = entry
+        self.model_dir = model_dir
+        self.device = device
+        self.precision = precision
+        self.tokenizer: PreTrainedTokenizerBase = AutoTokenizer.from_pretrained(str(model_dir))
+
+    def describe(self) -> dict[str, Any]:
+        """What produced a translation: recorded in outputs as the model signature."""
+        return {**self.entry.describe(), "engine": self.engine_name, "device": self.device, "precision": self.precision}
+
+    def source_code(self, language: str) -> str | None:
+        """The model's code for a source language (NLLB: `pes_Arab`); None where the model needs none."""
+        if language not in self.entry.languages:
+            raise UnsupportedLanguage(
+                self.entry.alias, f"model does not translate '{language}' (serves {', '.join(self.entry.languages)})"
+            )
+        return self.entry.language_codes.get(language) if self.entry.architecture == "nllb" else None
+
+    def target_code(self) -> str | None:
+        return self.entry.language_codes.get("en") if self.entry.architecture == "nllb" else None
+
+    def source_tokens(self, texts: list[str], language: str) -> list[list[int]]:
+        """Token ids as the model sees them (language prefix and end token included)."""
+        code = self.source_code(language)
+        if code is not None:
+            self.tokenizer.src_lang = code
+        return self.tokenizer(texts, add_special_tokens=True)["input_ids"]
+
+    def count_tokens(self, texts: list[str], language: str) -> list[int]:
+        return [len(ids) for ids in self.source_tokens(texts, language)]
+
+    def decode(self, ids: list[int]) -> str:
+        return self.tokenizer.decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=True).strip()
+
+    @abstractmethod
+    def translate(self, texts: list[str], language: str, options: DecodingOptions) -> list[str]:
+        """Translate one batch; each output may use up to `output_budget` tokens of its own source."""

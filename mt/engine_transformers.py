@@ -1,0 +1,63 @@
+"""Translation with PyTorch transformers `generate` (NLLB/M2M100 and Marian), CPU or CUDA."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from transformers import AutoModelForSeq2SeqLM
+
+from modelstore.lock import ModelEntry
+from mt.engine import DecodingOptions, TranslationEngine, output_budget
+
+DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+def pick_device(device: str = "auto") -> str:
+    """`cuda` when a GPU is there and nothing else was asked, else `cpu`."""
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device
+
+
+def pick_precision(device: str, precision: str = "auto") -> str:
+    """bf16 where the hardware runs it (≈2.5× fp32 on a 2-core CPU), fp16 on older GPUs."""
+    if precision != "auto":
+        return precision
+    if device.startswith("cuda"):
+        return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+    return "bf16"
+
+
+class TransformersEngine(TranslationEngine):
+    engine_name = "transformers"
+
+    def __init__(self, entry: ModelEntry, model_dir: Path, device: str = "auto", precision: str = "auto") -> None:
+        device = pick_device(device)
+        precision = pick_precision(device, precision)
+        super().__init__(entry, model_dir, device, precision)
+        self.model = AutoModelForSeq2SeqLM.from_pretrained(str(model_dir), dtype=DTYPES[precision]).to(device).eval()
+
+    def translate(self, texts: list[str], language: str, options: DecodingOptions) -> list[str]:
+        ids = self.source_tokens(texts, language)
+        pad = self.tokenizer.pad_token_id
+        width = max(len(row) for row in ids)
+        input_ids = torch.tensor([row + [pad] * (width - len(row)) for row in ids], device=self.device)
+        attention = torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row in ids], device=self.device)
+        target = self.target_code()
+        extra = {} if target is None else {"forced_bos_token_id": self.tokenizer.convert_tokens_to_ids(target)}
+        with torch.inference_mode():
+            output = self.model.generate(
+                input_ids=input_ids,
+                attention_mask=attention,
+                num_beams=options.beam_size,
+                do_sample=False,
+                no_repeat_ngram_size=options.no_repeat_ngram_size,
+                repetition_penalty=options.repetition_penalty,
+                length_penalty=options.length_penalty,
+                max_new_tokens=output_budget(width),
+                max_length=None,
+                early_stopping=True,
+                **extra,
+            )
+        return [self.decode(row.tolist()) for row in output]

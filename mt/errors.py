@@ -1,0 +1,46 @@
+"""Typed errors that carry what the user needs; the CLI maps each to one line and an exit code."""
+
+from __future__ import annotations
+
+
+class MtdigestError(Exception):
+    """Base class: `str(error)` is the one-line message shown to the user."""
+
+    exit_code = 1
+
+
+class InputError(MtdigestError):
+    """An input that cannot be read or used; names the file and the problem."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class UnsupportedLanguage(InputError):
+    """An article in a language the tool does not translate."""
+
+
+class LockError(MtdigestError):
+    """A models.lock that cannot be used (missing field, bad revision, unknown alias)."""
+
+    exit_code = 2
+
+
+class ModelMissing(MtdigestError):
+    """A locked model is not on this machine; the message says how to get it."""
+
+    exit_code = 3
+
+
+class IntegrityError(MtdigestError):
+    """Model files that do not match their recorded sha256/size (or are missing, or unexpected)."""
+
+    exit_code = 4
+
+
+class ModelSourceError(MtdigestError):
+    """A model source (the hub, a local mirror, an archive) that cannot deliver what the lock pins."""
+
+    exit_code = 5

@@ -1,0 +1,235 @@
+"""Translate articles sentence by sentence, keeping every source id aligned to its English.
+
+All sentences of all articles given together are cached, split where too long,
+batched by a token budget across articles, translated, checked for degenerate
+output (retried once with stricter decoding) and stitched back under their ids.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+
+from mt.article import Article, Flag
+from mt.batching import batches_by_tokens
+from mt.cache import TranslationCache, cache_key
+from mt.clauses import split_for_model
+from mt.degenerate import degeneration
+from mt.engine import DecodingOptions, TranslationEngine
+from mt.glossary import Glossary, Term, glossary_flags
+
+ProgressCallback = Callable[[str, int, int], None]
+"""Called as (article id, units done, units total) whenever an article advances."""
+
+
+@dataclass(frozen=True)
+class TranslateOptions:
+    decoding: DecodingOptions = field(default_factory=DecodingOptions)
+    max_batch_tokens: int = 4096
+    # Longer sentences are split at clause boundaries: NMT quality falls off, and
+    # models stop early, well before their position limit.
+    max_sentence_tokens: int = 160
+
+
+@dataclass
+class TranslationStats:
+    units: int = 0
+    cached: int = 0
+    pieces: int = 0
+    batches: int = 0
+    retried: int = 0
+    degenerate: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class _Unit:
+    """A title or sentence to translate, with where its English goes."""
+
+    article: Article
+    language: str
+    text: str
+    assign: Callable[[str, list[Flag]], None]
+    key: str = ""
+    fired: list[Term] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    pieces: list[str] = field(default_factory=list)
+    english: list[str] = field(default_factory=list)
+
+
+def signature(engine: TranslationEngine, options: TranslateOptions) -> str:
+    """A sacrebleu-style string of everything that produced a translation."""
+    d = options.decoding
+    return (
+        f"{engine.entry.alias}@{engine.entry.revision[:12]}|engine:{engine.engine_name}|{engine.precision}"
+        f"|beam:{d.beam_size}|nrng:{d.no_repeat_ngram_size}|rep:{d.repetition_penalty}|lp:{d.length_penalty}"
+        f"|split:{options.max_sentence_tokens}"
+    )
+
+
+def translate_article(article: Article, engine: TranslationEngine, **kwargs: object) -> TranslationStats:
+    """Translate one article in place (see `translate_articles`)."""
+    return translate_articles([article], engine, **kwargs)  # type: ignore[arg-type]
+
+
+def translate_articles(
+    articles: Sequence[Article],
+    engine: TranslationEngine,
+    options: TranslateOptions | None = None,
+    cache: TranslationCache | None = None,
+    glossary: Glossary | None = None,
+    progress: ProgressCallback | None = None,
+) -> TranslationStats:
+    """Fill `english` (and flags) of every title and sentence; English articles pass through."""
+    options = options or TranslateOptions()
+    started = time.perf_counter()
+    stats = TranslationStats()
+    model = {**engine.describe(), "options": asdict(options), "signature": signature(engine, options)}
+    units = [unit for article in articles for unit in _units(article)]
+    stats.units = len(units)
+    for unit in units:
+        if glossary:
+            unit.text, unit.fired = glossary.apply(unit.text)
+        unit.key = cache_key(model, options.decoding.as_dict(), unit.language, unit.text)
+    done: dict[str, int] = defaultdict(int)
+    totals: dict[str, int] = defaultdict(int)
+    for unit in units:
+        totals[unit.article.id] += 1
+
+    def finish(unit: _Unit, english: str, flags: list[Flag]) -> None:
+        unit.assign(english, flags)
+        done[unit.article.id] += 1
+        if progress:
+            progress(unit.article.id, done[unit.article.id], totals[unit.article.id])
+
+    hits = cache.get_many(u.key for u in units) if cache else {}
+    todo: list[_Unit] = []
+    for unit in units:
+        if unit.key in hits:
+            english, flags = hits[unit.key]
+            stats.cached += 1
+            finish(unit, english, [Flag(**f) for f in flags])
+        else:
+            todo.append(unit)
+    _translate_units(todo, engine, options, stats, finish, cache)
+    for article in articles:
+        if article.language != "en":
+            article.models["translate"] = {k: v for k, v in model.items() if k != "options"} | {
+                "decoding": options.decoding.as_dict()
+            }
+    stats.seconds = time.perf_counter() - started
+    _record_timings(articles, units, stats.seconds)
+    return stats
+
+
+def _units(article: Article) -> list[_Unit]:
+    """The title and sentences of an article; English ones are filled in right away."""
+    if article.language == "en":
+        article.title.english = article.title.source
+        for sentence in article.sentences():
+            sentence.english = sentence.source
+        return []
+
+    def set_title(english: str, flags: list[Flag]) -> None:
+        article.title.english = english
+
+    units = []
+    if article.title.source.strip():
+        units.append(_Unit(article, article.language or "", article.title.source.strip(), set_title))
+    for sentence in article.sentences():
+        def assign(english: str, flags: list[Flag], s=sentence) -> None:
+            s.english = english
+            s.flags = [f for f in s.flags if f.code not in _OWN_FLAGS] + flags
+
+        units.append(_Unit(article, sentence.language or article.language or "", sentence.normalized, assign))
+    return units
+
+
+_OWN_FLAGS = {"glossary", "glossary_missed", "split", "retried", "degenerate", "empty_output"}
+
+
+def _translate_units(
+    units: list[_Unit],
+    engine: TranslationEngine,
+    options: TranslateOptions,
+    stats: TranslationStats,
+    finish: Callable[[_Unit, str, list[Flag]], None],
+    cache: TranslationCache | None,
+) -> None:
+    by_language: dict[str, list[_Unit]] = defaultdict(list)
+    for unit in units:
+        by_language[unit.language].append(unit)
+    for language, group in by_language.items():
+        def count(text: str, lang: str = language) -> int:
+            return engine.count_tokens([text], lang)[0]
+
+        pieces: list[tuple[_Unit, int]] = []
+        for unit in group:
+            unit.pieces = split_for_model(unit.text, count, options.max_sentence_tokens)
+            unit.english = [""] * len(unit.pieces)
+            if len(unit.pieces) > 1:
+                unit.flags.append(Flag("split", f"translated in {len(unit.pieces)} clause pieces"))
+            pieces.extend((unit, i) for i in range(len(unit.pieces)))
+        stats.pieces += len(pieces)
+        texts = [unit.pieces[i] for unit, i in pieces]
+        outputs = _run(engine, texts, language, options.decoding, options.max_batch_tokens, stats)
+        bad = [n for n, (text, out) in enumerate(zip(texts, outputs)) if degeneration(text, out)]
+        if bad:
+            stats.retried += len(bad)
+            retried = _run(engine, [texts[n] for n in bad], language, options.decoding.stricter(),
+                           options.max_batch_tokens, stats)
+            for n, out in zip(bad, retried):
+                unit, _ = pieces[n]
+                reason = degeneration(texts[n], out)
+                unit.flags.append(Flag("retried", "degenerate output retried with stricter decoding"))
+                if reason:
+                    stats.degenerate += 1
+                    unit.flags.append(Flag("degenerate", reason))
+                outputs[n] = out
+        for (unit, i), out in zip(pieces, outputs):
+            unit.english[i] = out
+        finished = []
+        for unit in group:
+            english = " ".join(part for part in unit.english if part)
+            flags = _dedupe(unit.flags + glossary_flags(unit.fired, english))
+            if not english and unit.text.strip():
+                flags.append(Flag("empty_output", "the model returned no English for this sentence"))
+            finish(unit, english, flags)
+            finished.append((unit.key, english, [asdict(f) for f in flags]))
+        if cache:
+            cache.put_many(engine.entry.alias, finished)
+
+
+def _run(
+    engine: TranslationEngine,
+    texts: list[str],
+    language: str,
+    decoding: DecodingOptions,
+    max_batch_tokens: int,
+    stats: TranslationStats,
+) -> list[str]:
+    """Translate texts in token-budget batches and return outputs in input order."""
+    lengths = engine.count_tokens(texts, language) if texts else []
+    outputs = [""] * len(texts)
+    for batch in batches_by_tokens(lengths, max_batch_tokens):
+        stats.batches += 1
+        for index, english in zip(batch, engine.translate([texts[i] for i in batch], language, decoding)):
+            outputs[index] = english
+    return outputs
+
+
+def _dedupe(flags: list[Flag]) -> list[Flag]:
+    seen: set[tuple[str, str]] = set()
+    return [f for f in flags if (f.code, f.detail) not in seen and not seen.add((f.code, f.detail))]
+
+
+def _record_timings(articles: Sequence[Article], units: list[_Unit], seconds: float) -> None:
+    """Share the batch time among articles by their number of source characters."""
+    weight: dict[str, int] = defaultdict(int)
+    for unit in units:
+        weight[unit.article.id] += len(unit.text)
+    total = sum(weight.values()) or 1
+    for article in articles:
+        article.timings["translate_s"] = round(seconds * weight[article.id] / total, 3)
