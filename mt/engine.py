@@ -36,7 +36,6 @@ class DecodingOptions:
         """Settings for the one retry of a degenerate output: block repeats hard."""
         return replace(
             self,
-            beam_size=max(self.beam_size, 4),
             no_repeat_ngram_size=self.no_repeat_ngram_size or 3,
             repetition_penalty=max(self.repetition_penalty, 1.3),
         )
@@ -88,8 +87,17 @@ class TranslationEngine(ABC):
         return [len(ids) for ids in self.source_tokens(texts, language)]
 
     def decode(self, ids: list[int]) -> str:
-        return self.tokenizer.decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=True).strip()
+        return self.tokenizer.decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False).strip()
+
+    def content_ids(self, ids: list[int]) -> list[int]:
+        """Generated ids without language code, start, end and padding tokens."""
+        special = set(self.tokenizer.all_special_ids)
+        return [i for i in ids if i not in special]
+
+    def translate(self, texts: list[str], language: str, options: DecodingOptions) -> list[str]:
+        """Translate one batch of source strings into English strings."""
+        return [self.decode(row) for row in self.generate_ids(self.source_tokens(texts, language), options)]
 
     @abstractmethod
-    def translate(self, texts: list[str], language: str, options: DecodingOptions) -> list[str]:
-        """Translate one batch; each output may use up to `output_budget` tokens of its own source."""
+    def generate_ids(self, source_ids: list[list[int]], options: DecodingOptions) -> list[list[int]]:
+        """Target ids (content only) for tokenized sources; each may use `output_budget` of its batch."""

@@ -38,8 +38,7 @@ class CTranslate2Engine(TranslationEngine):
             str(converted_dir), device=device, compute_type=compute_type, intra_threads=threads
         )
 
-    def translate(self, texts: list[str], language: str, options: DecodingOptions) -> list[str]:
-        ids = self.source_tokens(texts, language)
+    def generate_ids(self, ids: list[list[int]], options: DecodingOptions) -> list[list[int]]:
         source = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
         target = self.target_code()
         prefix = None if target is None else [[target] for _ in source]
@@ -53,7 +52,4 @@ class CTranslate2Engine(TranslationEngine):
             max_input_length=0,
             max_decoding_length=output_budget(max(len(row) for row in ids)),
         )
-        return [
-            self.decode(self.tokenizer.convert_tokens_to_ids(result.hypotheses[0]))
-            for result in results
-        ]
+        return [self.content_ids(self.tokenizer.convert_tokens_to_ids(r.hypotheses[0])) for r in results]

@@ -38,8 +38,7 @@ class TransformersEngine(TranslationEngine):
         super().__init__(entry, model_dir, device, precision)
         self.model = AutoModelForSeq2SeqLM.from_pretrained(str(model_dir), dtype=DTYPES[precision]).to(device).eval()
 
-    def translate(self, texts: list[str], language: str, options: DecodingOptions) -> list[str]:
-        ids = self.source_tokens(texts, language)
+    def generate_ids(self, ids: list[list[int]], options: DecodingOptions) -> list[list[int]]:
         pad = self.tokenizer.pad_token_id
         width = max(len(row) for row in ids)
         input_ids = torch.tensor([row + [pad] * (width - len(row)) for row in ids], device=self.device)
@@ -60,4 +59,4 @@ class TransformersEngine(TranslationEngine):
                 early_stopping=True,
                 **extra,
             )
-        return [self.decode(row.tolist()) for row in output]
+        return [self.content_ids(row.tolist()) for row in output]

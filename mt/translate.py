@@ -124,12 +124,17 @@ def translate_articles(
     return stats
 
 
+def pass_through(article: Article) -> None:
+    """English articles are not translated: their English is their source."""
+    article.title.english = article.title.source
+    for sentence in article.sentences():
+        sentence.english = sentence.source
+
+
 def _units(article: Article) -> list[_Unit]:
     """The title and sentences of an article; English ones are filled in right away."""
     if article.language == "en":
-        article.title.english = article.title.source
-        for sentence in article.sentences():
-            sentence.english = sentence.source
+        pass_through(article)
         return []
 
     def set_title(english: str, flags: list[Flag]) -> None:

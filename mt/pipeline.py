@@ -1,0 +1,110 @@
+"""The `translate` job as a library call: read inputs, load each needed model once, translate, write.
+
+Bad inputs are collected as errors while the rest of the batch runs; a missing
+model stops the job before any work, with the message that says how to get it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest import read_inputs
+from modelstore.lock import Lock, ModelEntry, load_lock
+from mt.article import Article
+from mt.cache import TranslationCache
+from mt.engine import DecodingOptions
+from mt.errors import InputError, MtdigestError
+from mt.glossary import load_glossary
+from mt.loading import load_translator
+from mt.output import render_translation, write_atomic
+from mt.translate import ProgressCallback, TranslateOptions, TranslationStats, pass_through, translate_articles
+
+
+@dataclass
+class TranslateRequest:
+    inputs: list[str]
+    output: Path
+    formats: list[str] = field(default_factory=lambda: ["json"])
+    lock_path: Path | None = None
+    engine: str = "auto"
+    device: str = "auto"
+    precision: str = "auto"
+    model: str | None = None
+    beam_size: int = 4
+    max_batch_tokens: int = 4096
+    glossary: Path | None = None
+    use_cache: bool = True
+
+
+@dataclass
+class JobReport:
+    written: list[Path] = field(default_factory=list)
+    failed: list[MtdigestError] = field(default_factory=list)
+    stats: list[TranslationStats] = field(default_factory=list)
+
+
+def choose_translators(articles: list[Article], lock: Lock, alias: str | None) -> tuple[dict[str, list[Article]], list[MtdigestError]]:
+    """Group articles by the lock alias that translates them; English needs none (alias "")."""
+    groups: dict[str, list[Article]] = defaultdict(list)
+    failed: list[MtdigestError] = []
+    for article in articles:
+        if article.language == "en":
+            groups[""].append(article)
+            continue
+        entry: ModelEntry = lock.get(alias) if alias else lock.translator_for(article.language or "")
+        if article.language not in entry.languages:
+            failed.append(InputError(article.source_path or article.id,
+                                     f"model '{entry.alias}' does not translate '{article.language}'"))
+            continue
+        groups[entry.alias].append(article)
+    return groups, failed
+
+
+def translate_inputs(
+    articles: list[Article],
+    request: TranslateRequest,
+    progress: ProgressCallback | None = None,
+) -> JobReport:
+    """Translate already-read articles in place, loading each needed model once."""
+    lock = load_lock(request.lock_path)
+    groups, failed = choose_translators(articles, lock, request.model)
+    report = JobReport(failed=failed)
+    engines = {
+        alias: load_translator(lock.get(alias), request.engine, request.device, request.precision)
+        for alias in groups if alias
+    }
+    options = TranslateOptions(DecodingOptions(beam_size=request.beam_size), max_batch_tokens=request.max_batch_tokens)
+    glossary = load_glossary(request.glossary) if request.glossary else None
+    cache = TranslationCache() if request.use_cache else None
+    try:
+        for alias, group in groups.items():
+            if alias:
+                report.stats.append(translate_articles(group, engines[alias], options, cache, glossary, progress))
+            else:
+                for article in group:
+                    pass_through(article)
+    finally:
+        if cache:
+            cache.close()
+    return report
+
+
+def run_translate(request: TranslateRequest, progress: ProgressCallback | None = None) -> JobReport:
+    """Read, translate and write every input; failures are reported, not fatal to the batch."""
+    articles: list[Article] = []
+    input_errors: list[MtdigestError] = []
+    for item in read_inputs(request.inputs):
+        (input_errors if isinstance(item, MtdigestError) else articles).append(item)  # type: ignore[arg-type]
+    report = translate_inputs(articles, request, progress) if articles else JobReport()
+    report.failed[:0] = input_errors
+    failed_ids = {getattr(e, "path", None) for e in report.failed}
+    for article in articles:
+        if (article.source_path or article.id) in failed_ids:
+            continue
+        for fmt in request.formats:
+            path = request.output / f"{article.id}.{fmt}"
+            write_atomic(path, render_translation(article, fmt))
+            report.written.append(path)
+    return report
