@@ -1,0 +1,94 @@
+"""`models convert`: tiny NLLB, Marian and BART become CTranslate2 models that load and generate."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import ctranslate2
+import pytest
+from transformers import AutoTokenizer
+from typer.testing import CliRunner
+
+from cli import app
+from modelstore.convert import convert_model
+from modelstore.integrity import CONVERT_MARKER
+from modelstore.lock import load_lock
+from modelstore.store import converted_dir, model_dir, model_state
+from modelstore.verify import verify_model
+from mt.errors import IntegrityError
+
+SOURCE = {"tiny-nllb": "خبرگزاری ایرنا گزارش داد که وزیر امروز", "tiny-marian": "خبرگزاری ایرنا گزارش داد که وزیر امروز",
+          "tiny-bart": "The news agency reported that the minister met officials today."}
+
+
+@pytest.fixture(scope="module")
+def workspace(tiny_models: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    work = tmp_path_factory.mktemp("convert")
+    shutil.copytree(tiny_models / "home", work / "home")
+    shutil.copy(tiny_models / "models.lock", work / "models.lock")
+    return work / "models.lock", work / "home"
+
+
+@pytest.mark.parametrize("alias", ["tiny-nllb", "tiny-marian", "tiny-bart"])
+def test_converted_model_loads_and_generates(workspace, alias: str) -> None:
+    lock_path, home = workspace
+    entry = load_lock(lock_path).get(alias)
+    result = convert_model(entry, "int8", home)
+    assert result.converted and result.directory == converted_dir(entry, "int8", home)
+    record = json.loads((result.directory / CONVERT_MARKER).read_text())
+    assert record["source_revision"] == entry.revision and record["quantization"] == "int8"
+    assert record["ctranslate2"] == ctranslate2.__version__
+    assert (result.directory / "tokenizer_config.json").is_file()  # usable on its own
+
+    tokenizer = AutoTokenizer.from_pretrained(str(result.directory))
+    if entry.architecture == "nllb":
+        tokenizer.src_lang = entry.language_codes["fa"]
+    tokens = tokenizer.convert_ids_to_tokens(tokenizer(SOURCE[alias])["input_ids"])
+    prefix = {"nllb": [[entry.language_codes.get("en")]], "bart": [["<s>"]]}.get(entry.architecture)
+    translator = ctranslate2.Translator(str(result.directory), device="cpu", compute_type="int8")
+    (output,) = translator.translate_batch([tokens], target_prefix=prefix, beam_size=1,
+                                           max_decoding_length=8, min_decoding_length=4)
+    hypothesis = output.hypotheses[0]
+    assert len(hypothesis) >= 4 and all(isinstance(t, str) for t in hypothesis)
+    assert set(hypothesis) <= set(tokenizer.get_vocab())
+
+    assert model_state(entry, home) == "converted"
+    assert verify_model(entry, home).verified  # the ct2 copy is not an "extra file"
+    again = convert_model(entry, "int8", home)
+    assert not again.converted
+
+
+def test_cli_convert_is_a_no_op_when_up_to_date_and_ctranslate2_engine_translates(workspace) -> None:
+    lock_path, home = workspace
+    env = {"MTDIGEST_LOCK": str(lock_path), "MTDIGEST_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+    first = CliRunner().invoke(app, ["models", "convert", "tiny-marian", "--quantization", "float32"], env=env)
+    assert first.exit_code == 0 and "converted (float32)" in first.output, first.output
+    bin_path = converted_dir(load_lock(lock_path).get("tiny-marian"), "float32", home) / "model.bin"
+    stamp = bin_path.stat().st_mtime_ns
+    second = CliRunner().invoke(app, ["models", "convert", "tiny-marian", "--quantization", "float32"], env=env)
+    assert second.exit_code == 0 and "up to date" in second.output
+    assert bin_path.stat().st_mtime_ns == stamp
+    path = CliRunner().invoke(app, ["models", "path", "tiny-marian", "--quantization", "float32"], env=env)
+    assert path.output.strip() == str(bin_path.parent)
+
+    from mt.engine import DecodingOptions
+    from mt.loading import load_translator
+
+    engine = load_translator(load_lock(lock_path).get("tiny-nllb"), engine="ctranslate2", device="cpu", home=home)
+    (english,) = engine.translate(["خبرگزاری ایرنا گزارش داد."], "fa", DecodingOptions(beam_size=1))
+    assert isinstance(english, str)
+
+
+def test_convert_refuses_a_corrupt_source(tiny_models: Path, tmp_path: Path) -> None:
+    shutil.copytree(tiny_models / "home", tmp_path / "home")
+    entry = load_lock(tiny_models / "models.lock").get("tiny-bart")
+    weights = model_dir(entry, tmp_path / "home") / "model.safetensors"
+    weights.chmod(0o644)
+    data = bytearray(weights.read_bytes())
+    data[-10] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    with pytest.raises(IntegrityError, match="model.safetensors"):
+        convert_model(entry, "int8", tmp_path / "home")
+    assert not converted_dir(entry, "int8", tmp_path / "home").exists()
