@@ -1,0 +1,193 @@
+"""Inputs → articles: files (.txt in any common encoding, .html, .json, .jsonl), directories
+(recursive, sorted), and `-` for standard input.
+
+`read_inputs` never raises for a bad input: it yields an `InputError` naming the
+file (and the line, for JSON Lines) so that a batch goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ingest.article import content_id, prepare_article
+from ingest.decoding import decode_bytes
+from ingest.html import extract_html
+from mt.article import Article
+from mt.errors import InputError
+
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+JSON_SUFFIXES = frozenset({".json"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
+RECORD_FIELDS = "text or html (plus optional title, url, published, source, id)"
+
+
+def _sniff(text: str) -> str:
+    head = text.lstrip()[:200].lower()
+    if head.startswith(("<!doctype html", "<html", "<?xml")) or (head.startswith("<") and "<body" in text.lower()):
+        return "html"
+    return "text"
+
+
+def _from_html(html: str, **hints: Any) -> Article:
+    page = extract_html(html)
+    return prepare_article(
+        page.text,
+        title=hints.pop("title", None) or page.title,
+        url=hints.pop("url", None) or page.url,
+        published=hints.pop("published", None) or page.published,
+        outlet=hints.pop("outlet", None) or page.outlet,
+        **hints,
+    )
+
+
+def _from_record(record: Any, where: str, source_path: str, default_id: str) -> Article:
+    if not isinstance(record, dict):
+        raise InputError(where, f"record is a JSON {type(record).__name__}, expected an object with {RECORD_FIELDS}")
+    text, html = record.get("text"), record.get("html")
+    if not isinstance(text, str) and not isinstance(html, str):
+        raise InputError(where, f"record has no 'text' or 'html' string; expected {RECORD_FIELDS}")
+    hints = {
+        "source_path": source_path,
+        "article_id": str(record["id"]) if record.get("id") not in (None, "") else default_id,
+        "title": record.get("title") if isinstance(record.get("title"), str) else None,
+        "url": record.get("url") if isinstance(record.get("url"), str) else None,
+        "published": record.get("published") if isinstance(record.get("published"), str) else None,
+        "outlet": record.get("source") if isinstance(record.get("source"), str) else None,
+    }
+    try:
+        if isinstance(text, str) and text.strip():
+            return prepare_article(text, **hints)
+        return _from_html(html or "", **hints)
+    except InputError as error:
+        raise type(error)(where, error.problem) from None
+
+
+def _records_jsonl(text: str, source_path: str, stem: str) -> Iterator[Article | InputError]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{source_path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield InputError(where, f"not valid JSON: {error.msg} (column {error.colno}); the other lines are still read")
+            continue
+        try:
+            yield _from_record(record, where, source_path, f"{stem}-{number}")
+        except InputError as error:
+            yield error
+
+
+def _records_json(text: str, source_path: str, stem: str) -> Iterator[Article | InputError]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        yield InputError(source_path, f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})")
+        return
+    if isinstance(data, dict) and isinstance(data.get("articles"), list):
+        data = data["articles"]
+    if isinstance(data, dict):
+        try:
+            yield _from_record(data, source_path, source_path, stem)
+        except InputError as error:
+            yield error
+        return
+    if not isinstance(data, list):
+        yield InputError(source_path, f"JSON {type(data).__name__}: expected an object or a list of objects")
+        return
+    for number, record in enumerate(data, start=1):
+        try:
+            yield _from_record(record, f"{source_path}[{number}]", source_path, f"{stem}-{number}")
+        except InputError as error:
+            yield error
+
+
+def read_bytes(data: bytes, source_path: str, stem: str, kind: str | None = None) -> Iterator[Article | InputError]:
+    """Articles (or errors) from the bytes of one input; `kind` from the name, else sniffed."""
+    try:
+        text, _ = decode_bytes(data, source_path)
+    except InputError as error:
+        yield error
+        return
+    kind = kind or _sniff(text)
+    if kind == "json-or-jsonl":
+        try:
+            json.loads(text)
+            kind = "json"
+        except json.JSONDecodeError:
+            kind = "jsonl"
+    if kind == "jsonl":
+        yield from _records_jsonl(text, source_path, stem)
+        return
+    if kind == "json":
+        yield from _records_json(text, source_path, stem)
+        return
+    try:
+        if kind == "html":
+            yield _from_html(text, source_path=source_path, article_id=stem)
+        else:
+            yield prepare_article(text, source_path=source_path, article_id=stem)
+    except InputError as error:
+        yield error
+
+
+def _files_under(directory: Path) -> list[Path]:
+    files = [
+        path
+        for path in directory.rglob("*")
+        if path.is_file()
+        and path.suffix.lower() in INPUT_SUFFIXES
+        and not any(part.startswith(".") for part in path.relative_to(directory).parts)
+    ]
+    return sorted(files, key=lambda p: p.relative_to(directory).as_posix())
+
+
+def read_path(path: Path, display: str | None = None) -> Iterator[Article | InputError]:
+    """Articles (or errors) from one file."""
+    where = display or str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        yield InputError(where, f"cannot read: {error.strerror or error}")
+        return
+    suffix = path.suffix.lower()
+    kind = (
+        "html" if suffix in HTML_SUFFIXES
+        else "json" if suffix in JSON_SUFFIXES
+        else "jsonl" if suffix in JSONL_SUFFIXES
+        else None
+    )
+    yield from read_bytes(data, where, path.stem, kind)
+
+
+def read_inputs(inputs: Sequence[str], *, stdin: BinaryIO | None = None) -> Iterator[Article | InputError]:
+    """Every article in `inputs` (files, directories, `-` for standard input), in order.
+
+    Yields an `Article` per article and an `InputError` (not raised) per input or
+    record that cannot be used, so that the rest of a batch still goes through.
+    """
+    for item in inputs:
+        if item == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            data = stream.read()
+            head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+            kind = "json-or-jsonl" if head in (b"{", b"[") else None
+            yield from read_bytes(data, "-", content_id(data), kind)
+            continue
+        path = Path(item)
+        if path.is_dir():
+            files = _files_under(path)
+            if not files:
+                yield InputError(item, "directory holds no .txt, .html, .json or .jsonl files")
+            for file in files:
+                yield from read_path(file)
+        elif not path.exists():
+            yield InputError(item, "no such file or directory")
+        else:
+            yield from read_path(path, item)

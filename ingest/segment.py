@@ -1,0 +1,121 @@
+"""Sentence splitting for Persian, Arabic and English paragraphs.
+
+`sentence_spans(text)` returns (start, end) offsets into `text`, so each sentence's
+source is an exact substring of what was written. Boundaries: after `.` `!` `?`
+`؟` `…` (and the closing quotes/brackets that follow them) when whitespace or a
+letter of another sentence follows; after `؛` when both sides are full clauses.
+Not boundaries: a point inside a number (`1.5`, `۲۰۱۱.۵`), after a single-letter
+or known abbreviation (`د.`, `U.S.`, `Dr.`), inside a balanced quotation
+(`«...»`, `“...”`, `"..."`) of reasonable length, and `:` (a colon introduces the
+quote that follows it: `گفت: «...»` stays one sentence).
+"""
+
+from __future__ import annotations
+
+import re
+
+_TERMINAL = ".!?؟…"
+_CLOSERS = "\"'»”’)]}›"
+_QUOTE_PAIRS = {"«": "»", "“": "”", "‹": "›", "„": "“"}
+_MAX_PROTECTED_QUOTE = 400  # characters: longer quotes are split inside like plain text
+_MIN_CLAUSE_WORDS = 6  # ؛ splits only between clauses at least this long
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st gen lt col maj sgt capt cmdr adm sen rep gov pres jr sr inc ltd co corp "
+    "vs etc e.g i.e u.s u.k u.n no nos vol fig jan feb mar apr jun jul aug sep sept oct nov dec "
+    "a.m p.m approx dept est mt ft".split()
+)
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06d5\u06fa-\u06ff]")
+_TOKEN_BEFORE = re.compile(r"(\S+)$")
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """Balanced quotations short enough to keep whole: (open index, close index)."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        close = _QUOTE_PAIRS.get(ch) or ('"' if ch == '"' else None)
+        if close is not None:
+            j = text.find(close, i + 1)
+            if j != -1 and j - i <= _MAX_PROTECTED_QUOTE:
+                spans.append((i, j))
+                i = j + 1
+                continue
+        i += 1
+    return spans
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    match = _TOKEN_BEFORE.search(text, 0, dot)
+    if not match:
+        return False
+    token = match.group(1).lstrip("(\"'«“").lower()
+    letters = token.replace(".", "")
+    if len(letters) == 1 and letters.isalpha():
+        return True  # initials and one-letter abbreviations: J. Smith, د. محمد, م.
+    return token in _ABBREVIATIONS
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in `text`, trimmed of surrounding whitespace."""
+    protected = _quote_spans(text)
+
+    def inside_quote(pos: int) -> bool:
+        return any(a < pos < b for a, b in protected)
+
+    cuts: list[int] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch in _TERMINAL or ch == "؛":
+            j = i + 1
+            while j < n and text[j] in _TERMINAL:
+                j += 1
+            while j < n and text[j] in _CLOSERS:
+                j += 1
+            nxt = text[j] if j < n else ""
+            boundary = False
+            if j >= n:
+                boundary = False  # the paragraph's end is a boundary anyway
+            elif ch == "." and i > 0 and text[i - 1].isdigit() and nxt.isdigit():
+                boundary = False
+            elif nxt.isspace():
+                boundary = True
+            elif _ARABIC_LETTER.match(nxt) and i > 0 and _ARABIC_LETTER.match(text[i - 1]) and ch != "؛":
+                boundary = True  # "کرد.وی گفت": a missing space after a full stop
+            if boundary and ch == "." and j == i + 1 and _is_abbreviation(text, i):
+                boundary = False
+            if boundary and inside_quote(i):
+                boundary = False
+            if boundary and ch == "؛":
+                start = cuts[-1] if cuts else 0
+                boundary = _words(text[start:i]) >= _MIN_CLAUSE_WORDS and _words(text[j:]) >= _MIN_CLAUSE_WORDS
+            if boundary:
+                cuts.append(j)
+            i = j
+            continue
+        i += 1
+
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for cut in [*cuts, n]:
+        a, b = start, cut
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            spans.append((a, b))
+        start = cut
+    return spans
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a paragraph, each exactly as written."""
+    return [text[a:b] for a, b in sentence_spans(text)]

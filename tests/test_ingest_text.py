@@ -1,0 +1,172 @@
+"""Text layer of ingestion: normalization, sentence splitting, dates, language identification, furniture rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest import find_date, identify_language, normalize_text, prepare_article, split_sentences, strip_boilerplate
+from ingest.dates import date_line
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((REPO_ROOT / "seeds").glob("*.txt"))
+ZWNJ = "\u200c"
+
+
+# --- normalization -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "normalized"),
+    [
+        ("میدانیم", f"می{ZWNJ}دانیم"),
+        ("نمیکنند", f"نمی{ZWNJ}کنند"),
+        ("می کنیم", f"می{ZWNJ}کنیم"),
+        ("گروههای", f"گروه{ZWNJ}های"),
+        ("هجمهها", f"هجمه{ZWNJ}ها"),
+        ("همکاریها", f"همکاری{ZWNJ}ها"),
+        ("توطئه ها، تلاش های ما", f"توطئه{ZWNJ}ها، تلاش{ZWNJ}های ما"),
+        ("گفتوگو", f"گفت{ZWNJ}وگو"),
+        ("رفتوآمدهای", f"رفت{ZWNJ}وآمد{ZWNJ}های"),
+        # nouns that look like affixed words are left alone
+        ("میدان میز میلیون میگو تنها انتهای", "میدان میز میلیون میگو تنها انتهای"),
+        # ambiguous: بیانیه‌ای "a statement" or بیانی‌های; منطقه‌ای or منطق‌های
+        ("بیانیهای فرامنطقهای", "بیانیهای فرامنطقهای"),
+        ("علي كريمي", "علی کریمی"),
+        ("سال ۲۰۱۱ و ۱۲٫۵ درصد", "سال 2011 و 12.5 درصد"),
+        ("ســلام\u200b  دنیا", "سلام دنیا"),
+    ],
+)
+def test_persian_normalization(written: str, normalized: str) -> None:
+    assert normalize_text(written, "fa") == normalized
+
+
+@pytest.mark.parametrize(
+    ("written", "normalized"),
+    [
+        ("یزور ایران", "يزور ايران"),
+        ("کتاب", "كتاب"),
+        ("عامَ ٢٠١١", "عام 2011"),
+        ("تقدماً كبيراً", "تقدماً كبيراً"),  # tanwin fath is spelling, not a stray vowel
+        ("\ufef7\ufe8e", "لأا"),  # presentation forms → letters
+    ],
+)
+def test_arabic_normalization(written: str, normalized: str) -> None:
+    assert normalize_text(written, "ar") == normalized
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_normalization_is_idempotent_on_every_seed_line(seed: Path) -> None:
+    for line in seed.read_text(encoding="utf-8").splitlines():
+        for language in ("fa", "ar", "en", None):
+            once = normalize_text(line, language)
+            assert normalize_text(once, language) == once
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_original_text_is_preserved_byte_for_byte(seed: Path) -> None:
+    raw = seed.read_bytes()
+    article = prepare_article(raw.decode("utf-8"), source_path=str(seed))
+    for sentence in article.sentences():
+        assert sentence.source.encode("utf-8") in raw
+    assert article.title.source.encode("utf-8") in raw
+
+
+# --- sentences ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("او گفت: «ما آماده‌ایم. دشمن عقب‌نشینی کرد.» سپس رفت.", ["او گفت: «ما آماده‌ایم. دشمن عقب‌نشینی کرد.» سپس رفت."]),
+        ("رشد ۱.۵ درصد بود. سال 2011 گذشت؟ بله!", ["رشد ۱.۵ درصد بود.", "سال 2011 گذشت؟", "بله!"]),
+        ('قال: "العالم تغير". وأضاف أن د. محمد وصل.', ['قال: "العالم تغير".', "وأضاف أن د. محمد وصل."]),
+        ("کرد.وی گفت که آمد.", ["کرد.", "وی گفت که آمد."]),
+        (
+            "جمهوری اسلامی همکاری‌های نظامی را ضروری می‌داند؛ چرا که ایران عمق راهبردی سوریه است.",
+            ["جمهوری اسلامی همکاری‌های نظامی را ضروری می‌داند؛", "چرا که ایران عمق راهبردی سوریه است."],
+        ),
+        ("بر اساس این گزارش؛ توافقنامه امضا شد و همکاری ادامه دارد.", ["بر اساس این گزارش؛ توافقنامه امضا شد و همکاری ادامه دارد."]),
+        ("The U.S. envoy, Dr. Smith, said growth was 1.5 percent. He left.", ["The U.S. envoy, Dr. Smith, said growth was 1.5 percent.", "He left."]),
+        ("لا ترحب به “وردودنا القوية مستمرة. وفي الختام شدد.", ["لا ترحب به “وردودنا القوية مستمرة.", "وفي الختام شدد."]),
+    ],
+)
+def test_split_sentences(text: str, sentences: list[str]) -> None:
+    assert split_sentences(text) == sentences
+
+
+# --- dates -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "iso", "written"),
+    [
+        ("18 مارس 2024", "2024-03-18", "18 مارس 2024"),
+        ("الاثنين 18 آذار 2024", "2024-03-18", "18 آذار 2024"),
+        ("سه‌شنبه ۲۸ اسفند ۱۴۰۲ - ۱۰:۳۰", "2024-03-18", "۲۸ اسفند ۱۴۰۲"),
+        ("تاریخ انتشار: ۱۴۰۲/۱۲/۲۸", "2024-03-18", "۱۴۰۲/۱۲/۲۸"),
+        ("8 رمضان 1445 هـ", "2024-03-18", "8 رمضان 1445"),
+        ("١٨ مارس ٢٠٢٤", "2024-03-18", "١٨ مارس ٢٠٢٤"),
+        ("March 18, 2024", "2024-03-18", "March 18, 2024"),
+    ],
+)
+def test_written_dates_to_iso(text: str, iso: str, written: str) -> None:
+    match = find_date(text)
+    assert match is not None and (match.iso, match.as_written) == (iso, written)
+    assert date_line(text) is not None
+
+
+@pytest.mark.parametrize("text", ["منذ عام 2011 وحافظ على بنية الدولة", "في السابع من أكتوبر الماضي", "۳۱ اسفند ۱۴۰۲"])
+def test_no_date_or_invalid_date(text: str) -> None:
+    assert find_date(text) is None
+
+
+def test_date_inside_a_sentence_is_not_a_dateline() -> None:
+    assert date_line("وصل الوزير إلى طهران في 18 مارس 2024 لبحث التعاون العسكري.") is None
+
+
+# --- language ----------------------------------------------------------------------------
+
+
+def test_short_lines_are_told_apart_by_letters() -> None:
+    assert identify_language("امیر آشتیانی: ایران عمق راهبردی سوریه است").language == "fa"
+    assert identify_language("قمة عسكرية سورية إيرانية").language == "ar"
+
+
+def test_quoted_arabic_in_a_persian_article_keeps_its_language() -> None:
+    text = (
+        "دیدار وزیر دفاع\n\n"
+        "وزیر دفاع در این دیدار گفت که همکاری‌های دفاعی دو کشور گسترش می‌یابد و این مسیر ادامه خواهد داشت.\n"
+        "او در پایان به این آیه اشاره کرد: إن الله لا يغير ما بقوم حتى يغيروا ما بأنفسهم.\n"
+        "إن الله لا يغير ما بقوم حتى يغيروا ما بأنفسهم وهذه سنة الله في التاريخ والمجتمعات الإنسانية.\n"
+    )
+    article = prepare_article(text, article_id="quote")
+    assert article.language == "fa"
+    languages = [s.language for s in article.sentences()]
+    assert languages == [None, None, "ar"]
+    assert article.sentences()[-1].normalized.startswith("إن الله لا يغير")
+
+
+# --- furniture rules beyond the seeds ----------------------------------------------------
+
+
+def test_generic_furniture_lines() -> None:
+    lines = [
+        "تخطى إلى المحتوى",
+        "عنوان الخبر الرئيسي اليوم",
+        "الثلاثاء 19 مارس 2024 - 10:30",
+        "قال الوزير إن المحادثات كانت مثمرة وإن البلدين سيواصلان التنسيق في المرحلة المقبلة.",
+        "اقرأ أيضاً:",
+        "عنوان خبر آخر لا علاقة له",
+        "وأضاف أن الاتفاق سيوقع الأسبوع المقبل في العاصمة بحضور وفدي البلدين.",
+        "(انتهى)",
+        "التعليقات",
+        "رائع جداً",
+    ]
+    layout = strip_boilerplate(lines)
+    assert layout.title == "عنوان الخبر الرئيسي اليوم"
+    assert [text for _, text in layout.kept()] == [lines[3], lines[6]]
+    assert [(i, r) for i, _, r in layout.removed] == [
+        (0, "navigation"), (2, "date"), (4, "read_more"), (5, "read_more"), (7, "end_marker"), (8, "comments"), (9, "comments"),
+    ]
