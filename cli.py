@@ -378,36 +378,99 @@ def models_path(
     typer.echo(str(path))
 
 
+InputsArg = Annotated[list[str], typer.Argument(metavar="INPUT...", help="Files, directories, JSON/JSONL, or - for stdin.")]
+OutputOpt = Annotated[Path, typer.Option("-o", "--output", help="Directory for <article id>.<format> files.")]
+EngineOpt = Annotated[str, typer.Option(help="auto | ctranslate2 | transformers (auto: CTranslate2 when converted).")]
+DeviceOpt = Annotated[str, typer.Option(help="auto | cpu | cuda.")]
+PrecisionOpt = Annotated[
+    str, typer.Option(help="auto, or fp32|bf16|fp16 (transformers), int8|int8_float16|float16 (CTranslate2).")
+]
+ModelOpt = Annotated[Optional[str], typer.Option(help="Lock alias of the translator (default: per language, from the lock).")]
+BeamOpt = Annotated[int, typer.Option(help="Beam size.")]
+FastOpt = Annotated[bool, typer.Option("--fast", help="Greedy decoding (beam 1).")]
+BatchOpt = Annotated[int, typer.Option(help="Token budget of one batch (padded).")]
+GlossaryOpt = Annotated[Optional[Path], typer.Option(help="TSV/CSV of source<TAB>english terms to keep consistent.")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation cache.")]
+QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="No progress bars.")]
+
+
 @app.command()
 @reports_errors
 def translate(
-    inputs: Annotated[list[str], typer.Argument(help="Files, directories, JSON/JSONL, or - for stdin.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Directory for <article id>.<format> files.")],
-    fmt: Annotated[str, typer.Option("--format", help="json | md | txt (comma-separated for several).")] = "json",
-    engine: Annotated[str, typer.Option(help="auto | ctranslate2 | transformers (auto: CTranslate2 when converted).")] = "auto",
-    device: Annotated[str, typer.Option(help="auto | cpu | cuda.")] = "auto",
-    precision: Annotated[str, typer.Option(help="auto, or fp32|bf16|fp16 (transformers), int8|int8_float16|float16 (CTranslate2).")] = "auto",
-    model: Annotated[Optional[str], typer.Option(help="Lock alias of the translator (default: per language, from the lock).")] = None,
-    beam: Annotated[int, typer.Option(help="Beam size.")] = 4,
-    fast: Annotated[bool, typer.Option("--fast", help="Greedy decoding (beam 1).")] = False,
-    max_batch_tokens: Annotated[int, typer.Option(help="Token budget of one batch (padded).")] = 4096,
-    glossary: Annotated[Optional[Path], typer.Option(help="TSV/CSV of source<TAB>english terms to keep consistent.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation cache.")] = False,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress bars.")] = False,
+    inputs: InputsArg,
+    output: OutputOpt,
+    fmt: Annotated[str, typer.Option("--format", help="json | md | txt | html (comma-separated for several).")] = "json",
+    engine: EngineOpt = "auto",
+    device: DeviceOpt = "auto",
+    precision: PrecisionOpt = "auto",
+    model: ModelOpt = None,
+    beam: BeamOpt = 4,
+    fast: FastOpt = False,
+    max_batch_tokens: BatchOpt = 4096,
+    glossary: GlossaryOpt = None,
+    no_cache: NoCacheOpt = False,
+    quiet: QuietOpt = False,
     lock: LockOption = None,
 ) -> None:
     """Translate articles sentence by sentence into English, keeping every sentence id."""
-    from mt.pipeline import TranslateRequest, run_translate
+    from digest.jobs import run_translate
 
-    formats = _formats(fmt, ("json", "md", "txt"))
-    request = TranslateRequest(
-        inputs=inputs, output=output, formats=formats, lock_path=lock, engine=engine, device=device,
-        precision=precision, model=model, beam_size=1 if fast else beam, max_batch_tokens=max_batch_tokens,
-        glossary=glossary, use_cache=not no_cache,
-    )
+    formats = _formats(fmt, ("json", "md", "txt", "html"))
+    settings = _translate_settings(lock, engine, device, precision, model, beam, fast, max_batch_tokens, glossary,
+                                   no_cache)
     with _progress(quiet) as progress:
-        report = run_translate(request, progress=progress)
+        report = run_translate(inputs, output, formats, settings, progress=progress)
     _finish(report, quiet)
+
+
+@app.command()
+@reports_errors
+def digest(
+    inputs: InputsArg,
+    output: OutputOpt,
+    fmt: Annotated[str, typer.Option("--format", help="html | md | json (comma-separated; default all three).")] = "html,md,json",
+    method: Annotated[str, typer.Option(help="Summary: abstractive (locked BART model) | extractive (no model) | none.")] = "abstractive",
+    sentences: Annotated[Optional[int], typer.Option(help="Summary length in sentences (default 3-5 by length).")] = None,
+    ratio: Annotated[Optional[float], typer.Option(help="Summary length as a share of the article's sentences.")] = None,
+    from_json: Annotated[bool, typer.Option("--from-json", help="Inputs are article JSON from earlier runs: re-render, translating nothing again.")] = False,
+    engine: EngineOpt = "auto",
+    device: DeviceOpt = "auto",
+    precision: PrecisionOpt = "auto",
+    model: ModelOpt = None,
+    beam: BeamOpt = 4,
+    fast: FastOpt = False,
+    max_batch_tokens: BatchOpt = 4096,
+    glossary: GlossaryOpt = None,
+    no_cache: NoCacheOpt = False,
+    quiet: QuietOpt = False,
+    lock: LockOption = None,
+) -> None:
+    """Side-by-side bilingual digests (English beside the source, sentence by sentence) with a summary."""
+    from digest.jobs import SummarySettings, run_digest
+
+    formats = _formats(fmt, ("html", "md", "json"))
+    if method not in ("abstractive", "extractive", "none"):
+        stderr.print(f"[bold red]error:[/] unknown --method {method!r} (use abstractive, extractive or none)")
+        raise typer.Exit(2)
+    settings = _translate_settings(lock, engine, device, precision, model, beam, fast, max_batch_tokens, glossary,
+                                   no_cache)
+    summary = SummarySettings(method=method, sentences=sentences, ratio=ratio, engine=engine)
+    with _progress(quiet) as progress:
+        report = run_digest(inputs, output, formats, settings, summary, from_json=from_json, progress=progress)
+    _finish(report, quiet)
+
+
+def _translate_settings(
+    lock: Path | None, engine: str, device: str, precision: str, model: str | None, beam: int, fast: bool,
+    max_batch_tokens: int, glossary: Path | None, no_cache: bool,
+) -> Any:
+    """The translation options every translating command shares."""
+    from mt.pipeline import TranslateSettings
+
+    return TranslateSettings(
+        lock_path=lock, engine=engine, device=device, precision=precision, model=model,
+        beam_size=1 if fast else beam, max_batch_tokens=max_batch_tokens, glossary=glossary, use_cache=not no_cache,
+    )
 
 
 def _formats(value: str, allowed: tuple[str, ...]) -> list[str]:

@@ -45,6 +45,8 @@ class TransformersEngine(TranslationEngine):
         attention = torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row in ids], device=self.device)
         target = self.target_code()
         extra = {} if target is None else {"forced_bos_token_id": self.tokenizer.convert_tokens_to_ids(target)}
+        if options.beam_size > 1:
+            extra["early_stopping"] = True
         with torch.inference_mode():
             output = self.model.generate(
                 input_ids=input_ids,
@@ -56,7 +58,6 @@ class TransformersEngine(TranslationEngine):
                 length_penalty=options.length_penalty,
                 max_new_tokens=output_budget(width),
                 max_length=None,
-                early_stopping=True,
                 **extra,
             )
         return [self.content_ids(row.tolist()) for row in output]

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from transformers.utils import logging as transformers_logging
+
 from modelstore.lock import ModelEntry
 from modelstore.store import converted_dir, resolve_model
 from mt.engine import TranslationEngine
 from mt.errors import ModelMissing
+
+# Library code never prints: keep transformers' own progress bars and advice off the terminal.
+transformers_logging.disable_progress_bar()
+transformers_logging.set_verbosity_error()
 
 ENGINES = ("auto", "ctranslate2", "transformers")
 # Preferred converted copies, fastest first; CTranslate2 runs any of them on CPU or CUDA.

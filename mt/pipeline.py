@@ -1,7 +1,8 @@
-"""The `translate` job as a library call: read inputs, load each needed model once, translate, write.
+"""Translate a batch of articles, loading each model it needs once.
 
-Bad inputs are collected as errors while the rest of the batch runs; a missing
-model stops the job before any work, with the message that says how to get it.
+Articles a model cannot take are collected as errors while the rest of the batch
+runs; a missing model stops the job before any work, with the message that says
+how to get it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest import read_inputs
 from modelstore.lock import Lock, ModelEntry, load_lock
 from mt.article import Article
 from mt.cache import TranslationCache
@@ -18,15 +18,13 @@ from mt.engine import DecodingOptions
 from mt.errors import InputError, MtdigestError
 from mt.glossary import load_glossary
 from mt.loading import load_translator
-from mt.output import render_translation, write_atomic
 from mt.translate import ProgressCallback, TranslateOptions, TranslationStats, pass_through, translate_articles
 
 
 @dataclass
-class TranslateRequest:
-    inputs: list[str]
-    output: Path
-    formats: list[str] = field(default_factory=lambda: ["json"])
+class TranslateSettings:
+    """Which model and how: what the CLI's translation options map to."""
+
     lock_path: Path | None = None
     engine: str = "auto"
     device: str = "auto"
@@ -40,6 +38,8 @@ class TranslateRequest:
 
 @dataclass
 class JobReport:
+    """What a batch job wrote and which inputs failed (and why)."""
+
     written: list[Path] = field(default_factory=list)
     failed: list[MtdigestError] = field(default_factory=list)
     stats: list[TranslationStats] = field(default_factory=list)
@@ -64,7 +64,7 @@ def choose_translators(articles: list[Article], lock: Lock, alias: str | None) -
 
 def translate_inputs(
     articles: list[Article],
-    request: TranslateRequest,
+    request: TranslateSettings,
     progress: ProgressCallback | None = None,
 ) -> JobReport:
     """Translate already-read articles in place, loading each needed model once."""
@@ -88,23 +88,4 @@ def translate_inputs(
     finally:
         if cache:
             cache.close()
-    return report
-
-
-def run_translate(request: TranslateRequest, progress: ProgressCallback | None = None) -> JobReport:
-    """Read, translate and write every input; failures are reported, not fatal to the batch."""
-    articles: list[Article] = []
-    input_errors: list[MtdigestError] = []
-    for item in read_inputs(request.inputs):
-        (input_errors if isinstance(item, MtdigestError) else articles).append(item)  # type: ignore[arg-type]
-    report = translate_inputs(articles, request, progress) if articles else JobReport()
-    report.failed[:0] = input_errors
-    failed_ids = {getattr(e, "path", None) for e in report.failed}
-    for article in articles:
-        if (article.source_path or article.id) in failed_ids:
-            continue
-        for fmt in request.formats:
-            path = request.output / f"{article.id}.{fmt}"
-            write_atomic(path, render_translation(article, fmt))
-            report.written.append(path)
     return report

@@ -1,0 +1,44 @@
+"""Render a digest as Markdown: header, summary, and a two-column table GitHub renders."""
+
+from __future__ import annotations
+
+from digest.meta import header_of
+from mt.article import Article, Flag
+from mt.output import md_cell
+
+
+def _flags(flags: list[Flag]) -> str:
+    return "".join(f" ⚠ *{f.code.replace('_', ' ')}*" + (f" ({md_cell(f.detail)})" if f.detail else "") for f in flags)
+
+
+def render_markdown(article: Article) -> str:
+    """The Markdown digest of one article."""
+    head = header_of(article)
+    lines = [f"# {md_cell(head.english_title)}", ""]
+    if article.title.source and article.language != "en":
+        lines += [f"**{md_cell(article.title.source)}**", ""]
+    lines += [f"- **{label}:** {md_cell(value)}" for label, value in head.fields]
+    by_id = {s.id: s for s in article.sentences()}
+    if article.summary and article.summary.sentences:
+        lines += ["", f"## Summary ({article.summary.method})", ""]
+        for n, sentence in enumerate(article.summary.sentences, start=1):
+            support = ", ".join(f"[{sid}](#{sid.replace('.', '')})" for sid in sentence.support if sid in by_id)
+            lines.append(f"{n}. {md_cell(sentence.english)}{_flags(sentence.flags)}"
+                         + (f" — from {support}" if support else ""))
+            if article.language != "en":
+                lines += [f"   > {md_cell(by_id[sid].source)}" for sid in sentence.support if sid in by_id]
+        if article.summary.back_translation:
+            lines += ["", f"> {md_cell(article.summary.back_translation)}"]
+    lines += ["", "## Full text, sentence by sentence", "", f"| id | English | Source ({article.language}) |",
+              "|---|---|---|"]
+    for paragraph in article.paragraphs:
+        for s in paragraph.sentences:
+            lines.append(f"| <a id=\"{s.id.replace('.', '')}\"></a>{s.id} | {md_cell(s.english or '')}"
+                         f"{_flags(s.flags)} | {md_cell(s.source)} |")
+    if article.removed:
+        lines += ["", "<details><summary>Removed page furniture</summary>", ""]
+        lines += [f"- {md_cell(r.text)} — *{r.reason}*" for r in article.removed]
+        lines += ["", "</details>"]
+    if head.signature:
+        lines += ["", f"<sub>Machine translation: check the source before quoting. `{head.signature}`</sub>"]
+    return "\n".join(lines) + "\n"

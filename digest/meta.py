@@ -1,0 +1,55 @@
+"""The header facts every digest format shows: where the article came from and what produced it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mt.article import Article
+
+LANGUAGE_NAMES = {"fa": "Persian", "ar": "Arabic", "en": "English"}
+
+
+@dataclass(frozen=True)
+class Header:
+    english_title: str
+    fields: list[tuple[str, str]]
+    signature: str
+
+
+def model_line(model: dict[str, Any]) -> str:
+    """`alias@revision (engine, precision)` for one stage's model record."""
+    revision = str(model.get("revision", ""))[:12]
+    details = ", ".join(str(model[k]) for k in ("engine", "precision") if model.get(k))
+    return f"{model.get('alias', '?')}@{revision}" + (f" ({details})" if details else "")
+
+
+def header_of(article: Article) -> Header:
+    """Title, provenance and model facts, in display order; absent facts are left out."""
+    language = LANGUAGE_NAMES.get(article.language or "", article.language or "unknown")
+    if article.language_confidence is not None:
+        language += f" ({article.language_confidence:.0%} confidence)"
+    published = article.published or ""
+    if article.published_as_written and article.published_as_written != article.published:
+        published = f"{published} (as written: {article.published_as_written})".strip()
+    timing = sum(v for k, v in article.timings.items() if k.endswith("_s"))
+    fields = [
+        ("Outlet", article.outlet or ""),
+        ("Published", published),
+        ("Language", language),
+        ("Source", article.url or article.source_path or article.id),
+        ("Author", article.author or ""),
+        ("News code", article.news_code or ""),
+        ("Translation", model_line(article.models["translate"]) if "translate" in article.models else
+         ("not needed (English source)" if article.language == "en" else "")),
+        ("Summary", model_line(article.models["summarize"]) if "summarize" in article.models else
+         (article.summary.method if article.summary else "")),
+        ("Time taken", f"{timing:.1f} s" if article.timings else ""),
+        ("Article id", article.id),
+    ]
+    signature = " · ".join(
+        str(article.models[stage].get("signature", model_line(article.models[stage])))
+        for stage in ("translate", "summarize") if stage in article.models
+    )
+    english_title = article.title.english or article.title.source or article.id
+    return Header(english_title=english_title, fields=[(k, v) for k, v in fields if v], signature=signature)

@@ -1,0 +1,165 @@
+"""`mtdigest digest` on the seeds with tiny models: structure of every format, failures, re-rendering, and a
+real headless browser check of the HTML layout. Tiny models make noise: nothing here judges translation quality.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from ingest import read_inputs
+from mt.article import Article
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SCHEMA = json.loads((ROOT / "digest" / "schema" / "article-v1.schema.json").read_text(encoding="utf-8"))
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+
+
+@pytest.fixture(scope="module")
+def env(tiny_models: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    cache = tmp_path_factory.mktemp("digest-cache") / "cache.sqlite"
+    return {"MTDIGEST_LOCK": str(tiny_models / "models.lock"), "MTDIGEST_HOME": str(tiny_models / "home"),
+            "MTDIGEST_CACHE": str(cache)}
+
+
+@pytest.fixture(scope="module")
+def digests(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("digests")
+    result = CliRunner().invoke(app, ["digest", str(SEEDS), "-o", str(out), "--fast", "-q"], env=env)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def source_articles() -> list[Article]:
+    return [a for a in read_inputs([str(SEEDS)]) if isinstance(a, Article)]
+
+
+def test_all_three_formats_and_the_index_are_written(digests: Path) -> None:
+    ids = [a.id for a in source_articles()]
+    assert len(ids) == 5
+    expected = {f"{i}.{fmt}" for i in ids for fmt in ("html", "md", "json")} | {"index.html", "index.md"}
+    assert {p.name for p in digests.iterdir()} == expected
+    index = (digests / "index.md").read_text(encoding="utf-8")
+    assert all(f"]({i}.html)" in index for i in ids)
+
+
+def test_json_validates_against_the_schema_and_keeps_every_sentence(digests: Path) -> None:
+    for source in source_articles():
+        data = json.loads((digests / f"{source.id}.json").read_text(encoding="utf-8"))
+        jsonschema.validate(data, SCHEMA)
+        sentences = [s for p in data["paragraphs"] for s in p["sentences"]]
+        assert [(s["id"], s["source"]) for s in sentences] == [(s.id, s.source) for s in source.sentences()]
+        assert all(s["english"] for s in sentences)
+        assert data["models"]["translate"]["alias"] == "tiny-nllb"
+        assert data["summary"]["method"] == "abstractive" and data["summary"]["sentences"]
+        assert data["models"]["summarize"]["alias"] == "tiny-bart"
+
+
+def test_html_has_every_sentence_once_in_order_beside_its_english(digests: Path) -> None:
+    for source in source_articles():
+        html = (digests / f"{source.id}.html").read_text(encoding="utf-8")
+        rows = re.findall(r'<tr id="(p\d+\.s\d+)">.*?<td class="en" lang="en">(.*?)</td>'
+                          r'<td class="src" lang="(\w+)" dir="(\w+)">(.*?)</td></tr>', html, flags=re.S)
+        assert [r[0] for r in rows] == [s.id for s in source.sentences()]
+        assert all(r[1].strip() for r in rows)
+        assert all(r[3] == "rtl" for r in rows)
+        assert "http://" not in html and "https://" not in html and "<script" not in html
+        assert f'<p class="source-title src" lang="{source.language}" dir="rtl">' in html
+
+
+def _cells(row: str) -> list[str]:
+    return [c.strip() for c in re.split(r"(?<!\\)\|", row.strip())[1:-1]]
+
+
+def test_markdown_table_is_well_formed(digests: Path) -> None:
+    for source in source_articles():
+        lines = (digests / f"{source.id}.md").read_text(encoding="utf-8").splitlines()
+        start = lines.index("## Full text, sentence by sentence") + 2
+        table = []
+        for line in lines[start:]:
+            if not line.startswith("|"):
+                break
+            table.append(line)
+        assert _cells(table[1]) == ["---", "---", "---"]
+        rows = [_cells(line) for line in table[2:]]
+        assert all(len(cells) == 3 for cells in rows)
+        assert [re.sub(r"<a id=.*?</a>", "", r[0]) for r in rows] == [s.id for s in source.sentences()]
+
+
+def test_from_json_rerenders_without_any_model(digests: Path, env: dict[str, str], tmp_path: Path) -> None:
+    inputs = sorted(str(p) for p in digests.glob("*.json"))
+    out = tmp_path / "again"
+    no_models = {**env, "MTDIGEST_HOME": str(tmp_path / "empty-home")}
+    result = CliRunner().invoke(app, ["digest", *inputs, "--from-json", "-o", str(out), "-q"], env=no_models)
+    assert result.exit_code == 0, result.output
+    for path in inputs:
+        assert json.loads((out / Path(path).name).read_text(encoding="utf-8")) == json.loads(
+            Path(path).read_text(encoding="utf-8"))
+
+
+def test_a_failed_article_leaves_no_partial_file_and_the_others_are_written(env: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "000_41b56ad6ca49ea79.html").mkdir(parents=True)  # this article's HTML cannot be written
+    inputs = [str(SEEDS / "000_41b56ad6ca49ea79.txt"), str(SEEDS / "003_74ed4e50eb75564b.txt"),
+              str(tmp_path / "missing.txt")]
+    result = CliRunner().invoke(app, ["digest", *inputs, "-o", str(out), "--fast", "--method", "extractive"], env=env)
+    assert result.exit_code == 1
+    assert "missing.txt" in result.output and "000_41b56ad6ca49ea79" in result.output
+    assert (out / "003_74ed4e50eb75564b.html").is_file() and (out / "index.html").is_file()
+    assert not list(out.glob("000_41b56ad6ca49ea79.json")) and not list(out.rglob("*.part"))
+
+
+def test_missing_models_exit_3_with_instructions(tmp_path: Path) -> None:
+    env = {"MTDIGEST_HOME": str(tmp_path / "home"), "MTDIGEST_LOCK": str(ROOT / "models.lock"),
+           "MTDIGEST_CACHE": str(tmp_path / "c.sqlite")}
+    result = CliRunner().invoke(app, ["digest", str(SEEDS), "-o", str(tmp_path / "out")], env=env)
+    assert result.exit_code == 3
+    assert "mtdigest models pull nllb-200-distilled-600m" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("CI"),
+                    reason="Debian chromium + chromium-driver not installed (.ci/run installs them)")
+def test_html_in_a_real_browser(digests: Path) -> None:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM or "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1280,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER or "/usr/bin/chromedriver"), options=options)
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        driver.get((digests / "003_74ed4e50eb75564b.html").as_uri())
+        geometry = """return [...document.querySelectorAll('table.pairs tbody tr')].map(tr => {
+            const en = tr.querySelector('td.en').getBoundingClientRect();
+            const src = tr.querySelector('td.src');
+            const s = src.getBoundingClientRect();
+            return {enTop: en.top, enLeft: en.left, enBottom: en.bottom, srcTop: s.top, srcLeft: s.left,
+                    dir: getComputedStyle(src).direction};
+        });"""
+        desktop = driver.execute_script(geometry)
+        assert desktop and all(r["dir"] == "rtl" for r in desktop)
+        assert all(abs(r["enTop"] - r["srcTop"]) < 1 and r["enLeft"] < r["srcLeft"] for r in desktop)
+        driver.save_screenshot(str(ARTIFACTS / "digest-desktop.png"))
+        driver.set_window_size(390, 900)
+        phone = driver.execute_script(geometry)
+        assert all(r["srcTop"] >= r["enBottom"] - 1 and abs(r["enLeft"] - r["srcLeft"]) < 2 for r in phone)
+        assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+        driver.save_screenshot(str(ARTIFACTS / "digest-phone.png"))
+        fetched = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+        assert fetched == []
+    finally:
+        driver.quit()
