@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
-import pytest
+# Tiny models do tiny matrix products: one thread avoids the oversubscription that makes
+# generation 10-50x slower on a busy 2-core machine. Set before torch is imported.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-from tests.tiny_models import cached_tiny_models
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from tests.tiny_models import cached_tiny_models  # noqa: E402
+
+torch.set_num_threads(1)
 
 
 @pytest.fixture(scope="session")

@@ -9,11 +9,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import ctranslate2
 import pytest
 
 from modelstore.lock import Lock, load_lock
-from modelstore.store import converted_dir, model_dir
+from modelstore.convert import convert_model
 from mt.article import Article, Paragraph, Sentence, Title
 from mt.batching import batches_by_tokens
 from mt.cache import TranslationCache
@@ -37,10 +36,7 @@ def tiny_home(tiny_models: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
     shutil.copytree(tiny_models / "home", root / "home")
     lock = load_lock(tiny_models / "models.lock")
     for alias in ("tiny-nllb", "tiny-marian"):
-        entry = lock.get(alias)
-        ctranslate2.converters.TransformersConverter(str(model_dir(entry, root / "home"))).convert(
-            str(converted_dir(entry, "int8", root / "home")), quantization="int8"
-        )
+        convert_model(lock.get(alias), "int8", root / "home")
     return lock, root / "home"
 
 
