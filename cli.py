@@ -535,3 +535,45 @@ def inspect(
                 stdout.print(line)
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def summarize(
+    inputs: InputsArg,
+    output: OutputOpt,
+    fmt: Annotated[str, typer.Option("--format", help="json | md (comma-separated for several).")] = "json",
+    method: Annotated[str, typer.Option(help="abstractive (locked BART model) | extractive (no model needed).")] = "abstractive",
+    sentences: Annotated[Optional[int], typer.Option(help="Summary length in sentences (default 4, fewer for short articles).")] = None,
+    ratio: Annotated[Optional[float], typer.Option(help="Summary length as a share of the article's sentences, in (0, 1].")] = None,
+    back_translate: Annotated[bool, typer.Option("--back-translate", help="Also translate the summary back into the article's language (NLLB).")] = False,
+    engine: EngineOpt = "auto",
+    device: DeviceOpt = "auto",
+    precision: PrecisionOpt = "auto",
+    summary_model: Annotated[Optional[str], typer.Option(help="Lock alias of the summarizer (default: the lock's).")] = None,
+    model: ModelOpt = None,
+    beam: BeamOpt = 4,
+    fast: FastOpt = False,
+    no_cache: NoCacheOpt = False,
+    quiet: QuietOpt = False,
+    lock: LockOption = None,
+) -> None:
+    """English summaries linked to their supporting sentences (source articles are translated first)."""
+    from summarize.pipeline import SummarizeRequest, run_summarize
+
+    formats = _formats(fmt, ("json", "md"))
+    if method not in ("abstractive", "extractive"):
+        stderr.print(f"[bold red]error:[/] unknown --method {method!r} (use abstractive or extractive)")
+        raise typer.Exit(2)
+    if sentences is not None and ratio is not None:
+        stderr.print("[bold red]error:[/] give --sentences or --ratio, not both")
+        raise typer.Exit(2)
+    request = SummarizeRequest(
+        inputs=inputs, output=output, formats=formats, method=method, sentences=sentences, ratio=ratio,
+        back_translate=back_translate, lock_path=lock, engine=engine, device=device, precision=precision,
+        summary_model=summary_model, translate_model=model, beam_size=1 if fast else beam,
+        translate_beam_size=1 if fast else beam, use_cache=not no_cache,
+    )
+    with _progress(quiet) as progress:
+        report = run_summarize(request, progress=progress)
+    _finish(report, quiet)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 from digest.index import render_index_html, render_index_markdown
@@ -19,7 +20,7 @@ from modelstore.lock import load_lock
 from mt.article import Article
 from mt.errors import InputError, MtdigestError
 from mt.output import write_atomic
-from mt.pipeline import JobReport, TranslateSettings, translate_inputs
+from mt.pipeline import JobReport, TranslateSettings, TranslationSession, translate_inputs
 from mt.translate import ProgressCallback
 
 
@@ -94,6 +95,11 @@ def run_translate(
     return report
 
 
+# Articles are translated, summarized and written in chunks of about this many sentences:
+# batches still span articles, and an interrupted run keeps every chunk already written.
+CHUNK_SENTENCES = 512
+
+
 def run_digest(
     inputs: Sequence[str], output: Path, formats: Sequence[str], settings: TranslateSettings,
     summary: SummarySettings, from_json: bool = False, progress: ProgressCallback | None = None,
@@ -102,15 +108,20 @@ def run_digest(
     articles, failed = collect(inputs, from_json)
     report = DigestReport(failed=failed)
     pending = [a for a in articles if any(s.english is None for s in a.sentences())]
-    if pending:
-        translated = translate_inputs(pending, settings, progress)
-        report.failed += translated.failed
-        report.stats += translated.stats
-    articles = _succeeded(articles, report)
-    if summary.method != "none":
-        _summarize(articles, settings, summary, report)
-        articles = _succeeded(articles, report)
-    report.articles = write_outputs(articles, output, formats, report)
+    with TranslationSession(settings) as session:
+        session.prepare(pending)  # a missing model stops here, before any work
+        summarizer = _summarizer(articles, settings, summary)
+        for chunk in _chunks(articles):
+            todo = [a for a in chunk if a in pending]
+            if todo:
+                translated = session.translate(todo, progress)
+                report.failed += translated.failed
+                report.stats += translated.stats
+            chunk = _succeeded(chunk, report)
+            if summary.method != "none":
+                _summarize(chunk, summarizer, summary, report)
+                chunk = _succeeded(chunk, report)
+            report.articles += write_outputs(chunk, output, formats, report)
     if report.articles:
         index_formats = [f for f in formats if f in ("html", "md")] or ["md"]
         for fmt in index_formats:
@@ -121,18 +132,38 @@ def run_digest(
     return report
 
 
-def _summarize(articles: list[Article], settings: TranslateSettings, summary: SummarySettings,
-               report: JobReport) -> None:
-    from summarize import load_summarizer, summarize
+def _chunks(articles: list[Article]) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    size = 0
+    for article in articles:
+        chunk.append(article)
+        size += len(article.sentences())
+        if size >= CHUNK_SENTENCES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
-    todo = [a for a in articles if a.summary is None or a.summary.method != summary.method]
-    if not todo:
-        return
-    summarizer = None
-    if summary.method == "abstractive":
-        lock = load_lock(settings.lock_path)
-        summarizer = load_summarizer(lock.summarizer(), summary.engine, settings.device, "auto")
-    for article in todo:
+
+def _needs_summary(article: Article, summary: SummarySettings) -> bool:
+    return article.summary is None or article.summary.method != summary.method
+
+
+def _summarizer(articles: list[Article], settings: TranslateSettings, summary: SummarySettings) -> Any:
+    """The abstractive model, loaded once, only when some article needs it."""
+    if summary.method != "abstractive" or not any(_needs_summary(a, summary) for a in articles):
+        return None
+    from summarize import load_summarizer
+
+    return load_summarizer(load_lock(settings.lock_path).summarizer(), summary.engine, settings.device, "auto")
+
+
+def _summarize(articles: list[Article], summarizer: Any, summary: SummarySettings, report: JobReport) -> None:
+    from summarize import summarize
+
+    for article in articles:
+        if not _needs_summary(article, summary):
+            continue
         try:
             summarize(article, summarizer, method=summary.method, sentences=summary.sentences, ratio=summary.ratio)
         except MtdigestError as error:

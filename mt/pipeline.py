@@ -14,7 +14,7 @@ from pathlib import Path
 from modelstore.lock import Lock, ModelEntry, load_lock
 from mt.article import Article
 from mt.cache import TranslationCache
-from mt.engine import DecodingOptions
+from mt.engine import DecodingOptions, TranslationEngine
 from mt.errors import InputError, MtdigestError
 from mt.glossary import load_glossary
 from mt.loading import load_translator
@@ -62,30 +62,54 @@ def choose_translators(articles: list[Article], lock: Lock, alias: str | None) -
     return groups, failed
 
 
-def translate_inputs(
-    articles: list[Article],
-    request: TranslateSettings,
-    progress: ProgressCallback | None = None,
-) -> JobReport:
-    """Translate already-read articles in place, loading each needed model once."""
-    lock = load_lock(request.lock_path)
-    groups, failed = choose_translators(articles, lock, request.model)
-    report = JobReport(failed=failed)
-    engines = {
-        alias: load_translator(lock.get(alias), request.engine, request.device, request.precision)
-        for alias in groups if alias
-    }
-    options = TranslateOptions(DecodingOptions(beam_size=request.beam_size), max_batch_tokens=request.max_batch_tokens)
-    glossary = load_glossary(request.glossary) if request.glossary else None
-    cache = TranslationCache() if request.use_cache else None
-    try:
+class TranslationSession:
+    """Models, cache and glossary loaded once for a whole job, however many calls it makes."""
+
+    def __init__(self, settings: TranslateSettings) -> None:
+        self.settings = settings
+        self.lock = load_lock(settings.lock_path)
+        self.options = TranslateOptions(
+            DecodingOptions(beam_size=settings.beam_size), max_batch_tokens=settings.max_batch_tokens
+        )
+        self.glossary = load_glossary(settings.glossary) if settings.glossary else None
+        self.cache = TranslationCache() if settings.use_cache else None
+        self.engines: dict[str, TranslationEngine] = {}
+
+    def __enter__(self) -> TranslationSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.cache:
+            self.cache.close()
+
+    def prepare(self, articles: list[Article]) -> list[MtdigestError]:
+        """Load every model these articles need now, so a missing one stops the job before any work."""
+        groups, failed = choose_translators(articles, self.lock, self.settings.model)
+        for alias in groups:
+            if alias and alias not in self.engines:
+                s = self.settings
+                self.engines[alias] = load_translator(self.lock.get(alias), s.engine, s.device, s.precision)
+        return failed
+
+    def translate(self, articles: list[Article], progress: ProgressCallback | None = None) -> JobReport:
+        """Translate articles in place; English passes through; unfit articles are reported."""
+        report = JobReport(failed=self.prepare(articles))
+        groups, _ = choose_translators(articles, self.lock, self.settings.model)
         for alias, group in groups.items():
             if alias:
-                report.stats.append(translate_articles(group, engines[alias], options, cache, glossary, progress))
+                report.stats.append(translate_articles(
+                    group, self.engines[alias], self.options, self.cache, self.glossary, progress))
             else:
                 for article in group:
                     pass_through(article)
-    finally:
-        if cache:
-            cache.close()
-    return report
+        return report
+
+
+def translate_inputs(
+    articles: list[Article],
+    settings: TranslateSettings,
+    progress: ProgressCallback | None = None,
+) -> JobReport:
+    """Translate already-read articles in place, loading each needed model once."""
+    with TranslationSession(settings) as session:
+        return session.translate(articles, progress)

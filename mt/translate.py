@@ -41,6 +41,7 @@ class TranslationStats:
     batches: int = 0
     retried: int = 0
     degenerate: int = 0
+    oom_splits: int = 0
     seconds: float = 0.0
 
 
@@ -163,6 +164,7 @@ def _translate_units(
     finish: Callable[[_Unit, str, list[Flag]], None],
     cache: TranslationCache | None,
 ) -> None:
+    """Translate per language in waves, so an interrupted run keeps (and caches) every finished wave."""
     by_language: dict[str, list[_Unit]] = defaultdict(list)
     for unit in units:
         by_language[unit.language].append(unit)
@@ -170,41 +172,68 @@ def _translate_units(
         def count(text: str, lang: str = language) -> int:
             return engine.count_tokens([text], lang)[0]
 
-        pieces: list[tuple[_Unit, int]] = []
         for unit in group:
             unit.pieces = split_for_model(unit.text, count, options.max_sentence_tokens)
             unit.english = [""] * len(unit.pieces)
             if len(unit.pieces) > 1:
                 unit.flags.append(Flag("split", f"translated in {len(unit.pieces)} clause pieces"))
-            pieces.extend((unit, i) for i in range(len(unit.pieces)))
-        stats.pieces += len(pieces)
-        texts = [unit.pieces[i] for unit, i in pieces]
-        outputs = _run(engine, texts, language, options.decoding, options.max_batch_tokens, stats)
-        bad = [n for n, (text, out) in enumerate(zip(texts, outputs)) if degeneration(text, out)]
-        if bad:
-            stats.retried += len(bad)
-            retried = _run(engine, [texts[n] for n in bad], language, options.decoding.stricter(),
-                           options.max_batch_tokens, stats)
-            for n, out in zip(bad, retried):
-                unit, _ = pieces[n]
-                reason = degeneration(texts[n], out)
-                unit.flags.append(Flag("retried", "degenerate output retried with stricter decoding"))
-                if reason:
-                    stats.degenerate += 1
-                    unit.flags.append(Flag("degenerate", reason))
-                outputs[n] = out
-        for (unit, i), out in zip(pieces, outputs):
-            unit.english[i] = out
-        finished = []
-        for unit in group:
-            english = " ".join(part for part in unit.english if part)
-            flags = _dedupe(unit.flags + glossary_flags(unit.fired, english))
-            if not english and unit.text.strip():
-                flags.append(Flag("empty_output", "the model returned no English for this sentence"))
-            finish(unit, english, flags)
-            finished.append((unit.key, english, [asdict(f) for f in flags]))
-        if cache:
-            cache.put_many(engine.entry.alias, finished)
+        for wave in _waves(group, options.max_batch_tokens * WAVE_BATCHES):
+            _translate_wave(wave, language, engine, options, stats)
+            finished = []
+            for unit in wave:
+                english = " ".join(part for part in unit.english if part)
+                flags = _dedupe(unit.flags + glossary_flags(unit.fired, english))
+                if not english and unit.text.strip():
+                    flags.append(Flag("empty_output", "the model returned no English for this sentence"))
+                finish(unit, english, flags)
+                finished.append((unit.key, english, [asdict(f) for f in flags]))
+            if cache:
+                cache.put_many(engine.entry.alias, finished)
+
+
+# A wave is this many batches' worth of text: large enough to batch well across
+# articles, small enough that an interruption loses little work.
+WAVE_BATCHES = 8
+
+
+def _waves(units: list[_Unit], budget: int) -> list[list[_Unit]]:
+    """Consecutive groups of units whose source text stays near `budget` tokens (by characters / 4)."""
+    waves: list[list[_Unit]] = [[]]
+    size = 0
+    for unit in units:
+        cost = max(1, len(unit.text) // 4)
+        if waves[-1] and size + cost > budget:
+            waves.append([])
+            size = 0
+        waves[-1].append(unit)
+        size += cost
+    return [w for w in waves if w]
+
+
+def _translate_wave(
+    wave: list[_Unit], language: str, engine: TranslationEngine, options: TranslateOptions, stats: TranslationStats
+) -> None:
+    """Fill `unit.english` for every piece of the wave; repeated pieces are translated once."""
+    texts = list(dict.fromkeys(piece for unit in wave for piece in unit.pieces))
+    stats.pieces += len(texts)
+    outputs = _run(engine, texts, language, options.decoding, options.max_batch_tokens, stats)
+    bad = [n for n, (text, out) in enumerate(zip(texts, outputs)) if degeneration(text, out)]
+    notes: dict[str, list[Flag]] = {}
+    if bad:
+        stats.retried += len(bad)
+        retried = _run(engine, [texts[n] for n in bad], language, options.decoding.stricter(),
+                       options.max_batch_tokens, stats)
+        for n, out in zip(bad, retried):
+            notes[texts[n]] = [Flag("retried", "degenerate output retried with stricter decoding")]
+            reason = degeneration(texts[n], out)
+            if reason:
+                stats.degenerate += 1
+                notes[texts[n]].append(Flag("degenerate", reason))
+            outputs[n] = out
+    english = dict(zip(texts, outputs))
+    for unit in wave:
+        unit.english = [english[piece] for piece in unit.pieces]
+        unit.flags += [flag for piece in unit.pieces for flag in notes.get(piece, [])]
 
 
 def _run(
@@ -219,10 +248,39 @@ def _run(
     lengths = engine.count_tokens(texts, language) if texts else []
     outputs = [""] * len(texts)
     for batch in batches_by_tokens(lengths, max_batch_tokens):
-        stats.batches += 1
-        for index, english in zip(batch, engine.translate([texts[i] for i in batch], language, decoding)):
+        for index, english in zip(batch, _translate_backing_off(engine, [texts[i] for i in batch], language,
+                                                                decoding, stats)):
             outputs[index] = english
     return outputs
+
+
+def _translate_backing_off(
+    engine: TranslationEngine, texts: list[str], language: str, decoding: DecodingOptions, stats: TranslationStats
+) -> list[str]:
+    """One batch; if it runs out of memory, halve it and retry rather than fail the run."""
+    stats.batches += 1
+    try:
+        return engine.translate(texts, language, decoding)
+    except (MemoryError, RuntimeError) as exc:
+        if len(texts) == 1 or not is_out_of_memory(exc):
+            raise
+    stats.oom_splits += 1
+    middle = len(texts) // 2
+    return (_translate_backing_off(engine, texts[:middle], language, decoding, stats)
+            + _translate_backing_off(engine, texts[middle:], language, decoding, stats))
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """Host or device out-of-memory, as torch, CUDA or CTranslate2 report it."""
+    if isinstance(exc, MemoryError):
+        return True
+    if isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower():
+        import torch
+
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+        return True
+    return False
 
 
 def _dedupe(flags: list[Flag]) -> list[Flag]:

@@ -263,3 +263,29 @@ def test_clause_splitting_keeps_every_word() -> None:
 )
 def test_degeneration_detection(english: str, bad: bool) -> None:
     assert (degeneration("وزیر دفاع با همتای سوری دیدار کرد", english) is not None) == bad
+
+
+class OutOfMemoryOverTwo(CountingEngine):
+    """Fails like a real OOM on any batch of more than two sentences."""
+
+    def translate(self, texts: list[str], language: str, options: DecodingOptions) -> list[str]:
+        if len(texts) > 2:
+            raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return super().translate(texts, language, options)
+
+
+def test_an_out_of_memory_batch_is_halved_and_retried(engines: dict) -> None:
+    spy = OutOfMemoryOverTwo(engines[("tiny-nllb", "ctranslate2")])
+    article = seed_article("001_2fc5d2ec209e6642.txt", "ar")
+    stats = translate_articles([article], spy, TranslateOptions(DecodingOptions(beam_size=1), max_batch_tokens=100_000))
+    assert stats.oom_splits > 0
+    assert all(s.english for s in article.sentences())
+
+
+def test_errors_other_than_memory_are_not_retried(engines: dict) -> None:
+    class Broken(CountingEngine):
+        def translate(self, texts: list[str], language: str, options: DecodingOptions) -> list[str]:
+            raise RuntimeError("shape mismatch")
+
+    with pytest.raises(RuntimeError, match="shape mismatch"):
+        translate_articles([seed_article("001_2fc5d2ec209e6642.txt", "ar")], Broken(engines[("tiny-nllb", "ctranslate2")]), FAST)

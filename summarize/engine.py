@@ -1,0 +1,143 @@
+"""The abstractive summarizer: one BART-family model loaded once, `summarize_texts` as its verb.
+
+Two back ends share this interface, as the translation engines do: PyTorch
+transformers, and CTranslate2 when `mtdigest models convert` has made a copy
+(chosen by `load_summarizer` exactly like `mt.loading.load_translator`).
+Inputs must fit the model's window; `summarize.chunking` makes sure they do.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from transformers import AutoTokenizer, PreTrainedTokenizerBase
+
+from modelstore.lock import ModelEntry
+from modelstore.store import resolve_model
+from mt.errors import ModelMissing
+from mt.loading import ENGINES, find_converted
+
+DEFAULT_WINDOW = 1024
+EXTRACTIVE_HINT = "Or summarize without any model: `--method extractive`."
+
+
+@dataclass(frozen=True)
+class SummaryOptions:
+    """Decoding and length settings of abstractive summaries (recorded in every output's signature).
+
+    The final summary may use `tokens_per_sentence` tokens per requested sentence (at least
+    `min_tokens_per_sentence`); each chunk of a long article is summarized in at most
+    `chunk_summary_tokens` (capped at a quarter of the window so map-reduce always shrinks).
+    Defaults follow distilbart-cnn's own (beam 4, no-repeat 3, length penalty 2, 56–142 tokens at 4 sentences).
+    """
+
+    beam_size: int = 4
+    no_repeat_ngram_size: int = 3
+    length_penalty: float = 2.0
+    tokens_per_sentence: int = 32
+    min_tokens_per_sentence: int = 14
+    chunk_summary_tokens: int = 142
+    batch_size: int = 4
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Output length bounds (content tokens) of one generation call."""
+
+    min_tokens: int
+    max_tokens: int
+
+
+class Summarizer(ABC):
+    """One loaded summarization model; `summarize_texts` maps English texts (within the window) to summaries."""
+
+    engine_name: str = ""
+
+    def __init__(self, entry: ModelEntry, model_dir: Path, device: str, precision: str) -> None:
+        self.entry = entry
+        self.model_dir = model_dir
+        self.device = device
+        self.precision = precision
+        self.tokenizer: PreTrainedTokenizerBase = AutoTokenizer.from_pretrained(str(model_dir))
+        self.window = model_window(model_dir)
+
+    def describe(self) -> dict[str, Any]:
+        return {**self.entry.describe(), "engine": self.engine_name, "device": self.device, "precision": self.precision}
+
+    def token_ids(self, texts: list[str]) -> list[list[int]]:
+        """Token ids as the encoder sees them (start and end tokens included)."""
+        return self.tokenizer(texts, add_special_tokens=True)["input_ids"]
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [len(ids) for ids in self.token_ids(texts)] if texts else []
+
+    def decode(self, ids: list[int]) -> str:
+        special = set(self.tokenizer.all_special_ids)
+        content = [i for i in ids if i not in special]
+        return self.tokenizer.decode(content, skip_special_tokens=True, clean_up_tokenization_spaces=True).strip()
+
+    def summarize_texts(self, texts: list[str], limits: Limits, options: SummaryOptions) -> list[str]:
+        """One summary per text; a text longer than the window is an error (chunk it first)."""
+        ids = self.token_ids(texts)
+        too_long = [len(row) for row in ids if len(row) > self.window]
+        if too_long:
+            raise ValueError(f"input of {max(too_long)} tokens exceeds the {self.window}-token window; chunk it first")
+        out: list[str] = []
+        step = max(1, options.batch_size)
+        for start in range(0, len(ids), step):
+            out.extend(self.decode(row) for row in self.generate_ids(ids[start:start + step], limits, options))
+        return out
+
+    @abstractmethod
+    def generate_ids(self, ids: list[list[int]], limits: Limits, options: SummaryOptions) -> list[list[int]]:
+        """Generated ids for a batch of tokenized inputs."""
+
+
+def model_window(model_dir: Path) -> int:
+    """Encoder positions of the model (BART: 1024), from its config.json."""
+    try:
+        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return DEFAULT_WINDOW
+    return int(config.get("max_position_embeddings") or DEFAULT_WINDOW)
+
+
+def load_summarizer(
+    entry: ModelEntry,
+    engine: str = "auto",
+    device: str = "auto",
+    precision: str = "auto",
+    home: Path | None = None,
+) -> Summarizer:
+    """Load a summarization model once; CTranslate2 when a converted copy exists (engine="auto").
+
+    Raises ModelMissing saying how to get the model, and that `--method extractive` needs none.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine '{engine}' (expected one of {', '.join(ENGINES)})")
+    if entry.role != "summarize":
+        raise ValueError(f"model '{entry.alias}' is a {entry.role} model, not a summarizer")
+    try:
+        source = resolve_model(entry, home)
+    except ModelMissing as missing:
+        raise ModelMissing(f"{missing} {EXTRACTIVE_HINT}") from None
+    converted = find_converted(entry, home)
+    if engine == "ctranslate2" and converted is None:
+        raise ModelMissing(
+            f"model '{entry.alias}' has no CTranslate2 copy yet: run `mtdigest models convert {entry.alias}` "
+            f"(or use --engine transformers). {EXTRACTIVE_HINT}"
+        )
+    if converted is not None and engine in ("auto", "ctranslate2"):
+        from summarize.engine_ctranslate2 import CTranslate2Summarizer
+
+        return CTranslate2Summarizer(entry, source, converted, device=device, compute_type=precision)
+    from summarize.engine_transformers import TransformersSummarizer
+
+    return TransformersSummarizer(entry, source, device=device, precision=precision)

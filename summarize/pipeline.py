@@ -1,0 +1,215 @@
+"""The `summarize` job as a library call: read, translate what needs it, summarize, write.
+
+Inputs are source articles (translated first), English articles, or the article JSON
+that `mtdigest translate` writes (read back as is). Every model the job needs is loaded
+once, before any work, so a missing model stops the job with the message that says how
+to get it — and, for the summarizer, that `--method extractive` needs none.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingest.article import content_id
+from ingest.readers import INPUT_SUFFIXES, JSON_SUFFIXES, JSONL_SUFFIXES, read_bytes, read_path
+from modelstore.lock import Lock, load_lock
+from mt.article import Article
+from mt.engine import DecodingOptions, TranslationEngine
+from mt.errors import InputError, MtdigestError
+from mt.loading import load_translator
+from mt.output import write_atomic
+from mt.pipeline import JobReport, TranslateSettings, translate_inputs
+from mt.translate import ProgressCallback, pass_through
+from summarize.core import METHODS, summarize
+from summarize.engine import Summarizer, SummaryOptions, load_summarizer
+from summarize.length import target_sentences
+from summarize.output import FORMATS, render_summary
+from summarize.text import has_english
+
+
+@dataclass
+class SummarizeRequest:
+    inputs: list[str]
+    output: Path
+    formats: list[str] = field(default_factory=lambda: ["json"])
+    method: str = "abstractive"
+    sentences: int | None = None
+    ratio: float | None = None
+    back_translate: bool = False
+    lock_path: Path | None = None
+    engine: str = "auto"
+    device: str = "auto"
+    precision: str = "auto"
+    summary_model: str | None = None  # summarizer alias (default: the lock's)
+    translate_model: str | None = None  # translator alias (default: per language, from the lock)
+    beam_size: int = 4  # summarizer
+    translate_beam_size: int = 4  # translation and back-translation
+    use_cache: bool = True
+    options: SummaryOptions | None = None  # overrides beam_size when given
+
+
+def run_summarize(request: SummarizeRequest, progress: ProgressCallback | None = None) -> JobReport:
+    """Read, translate (where needed), summarize and write every input; bad inputs are reported, not fatal."""
+    _check(request)
+    articles: list[Article] = []
+    report = JobReport()
+    for item in read_articles(request.inputs):
+        (report.failed if isinstance(item, MtdigestError) else articles).append(item)  # type: ignore[arg-type]
+    if not articles:
+        return report
+    for article in articles:
+        if article.language == "en" and any(s.english is None for s in article.sentences()):
+            pass_through(article)
+    untranslated = [a for a in articles if not has_english(a)]
+    foreign = {a.language for a in articles if a.language not in (None, "en")}
+    needs_lock = request.method == "abstractive" or untranslated or (request.back_translate and foreign)
+    lock = load_lock(request.lock_path) if needs_lock else None
+
+    summarizer = _load_summarizer(lock, request) if request.method == "abstractive" else None
+    back = _load_back_translators(lock, request, foreign) if request.back_translate and lock else {}
+    if untranslated:
+        translated = translate_inputs(untranslated, _translate_settings(request), progress)
+        report.failed += translated.failed
+        report.stats += translated.stats
+    failed_ids = {getattr(e, "path", None) for e in report.failed}
+    options = request.options or SummaryOptions(beam_size=request.beam_size)
+    back_options = DecodingOptions(beam_size=request.translate_beam_size)
+    for number, article in enumerate(articles, start=1):
+        if (article.source_path or article.id) in failed_ids:
+            continue
+        try:
+            summarize(article, summarizer, method=request.method, sentences=request.sentences, ratio=request.ratio,
+                      back_translator=back.get(article.language or ""), options=options, back_options=back_options)
+        except MtdigestError as error:
+            report.failed.append(error)
+            continue
+        if progress:
+            progress("summaries", number, len(articles))
+        try:
+            rendered = {fmt: render_summary(article, fmt) for fmt in request.formats}
+            for fmt, text in rendered.items():
+                path = request.output / f"{article.id}.{fmt}"
+                write_atomic(path, text)
+                report.written.append(path)
+        except OSError as error:
+            report.failed.append(InputError(article.source_path or article.id, f"cannot write output ({error})"))
+    return report
+
+
+def _check(request: SummarizeRequest) -> None:
+    if request.method not in METHODS:
+        raise MtdigestError(f"unknown method '{request.method}' (use {' or '.join(METHODS)})")
+    unknown = [f for f in request.formats if f not in FORMATS]
+    if unknown:
+        raise MtdigestError(f"unknown format {', '.join(unknown)} (use {', '.join(FORMATS)})")
+    try:
+        target_sentences(1, request.sentences, request.ratio)
+    except ValueError as error:
+        raise MtdigestError(str(error)) from None
+
+
+def _load_summarizer(lock: Lock | None, request: SummarizeRequest) -> Summarizer:
+    assert lock is not None
+    entry = lock.get(request.summary_model) if request.summary_model else lock.summarizer()
+    return load_summarizer(entry, request.engine, request.device, request.precision)
+
+
+def _load_back_translators(lock: Lock, request: SummarizeRequest, languages: set[Any]) -> dict[str, TranslationEngine]:
+    """One NLLB engine per language needing back-translation (loaded once per alias)."""
+    engines: dict[str, TranslationEngine] = {}
+    by_alias: dict[str, TranslationEngine] = {}
+    for language in sorted(languages):
+        entry = lock.get(request.translate_model) if request.translate_model else lock.translator_for(language)
+        if entry.architecture != "nllb":
+            raise MtdigestError(
+                f"--back-translate needs an NLLB model (it translates English back into '{language}'); "
+                f"'{entry.alias}' is {entry.architecture}: pass --translate-model with an NLLB alias"
+            )
+        if entry.alias not in by_alias:
+            by_alias[entry.alias] = load_translator(entry, request.engine, request.device, request.precision)
+        engines[language] = by_alias[entry.alias]
+    return engines
+
+
+def _translate_settings(request: SummarizeRequest) -> TranslateSettings:
+    return TranslateSettings(
+        lock_path=request.lock_path, engine=request.engine, device=request.device,
+        precision=request.precision, model=request.translate_model, beam_size=request.translate_beam_size,
+        use_cache=request.use_cache,
+    )
+
+
+def read_articles(inputs: Sequence[str]) -> Iterator[Article | InputError]:
+    """Like `ingest.read_inputs`, and article JSON (`schema_version`, e.g. from `mtdigest translate`) is read back as is."""
+    for item in inputs:
+        if item == "-":
+            data = sys.stdin.buffer.read()
+            yield from _read_data(data, "-", content_id(data), None)
+            continue
+        path = Path(item)
+        if path.is_dir():
+            files = sorted(
+                (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
+                 and not any(part.startswith(".") for part in p.relative_to(path).parts)),
+                key=lambda p: p.relative_to(path).as_posix(),
+            )
+            if not files:
+                yield InputError(item, "directory holds no .txt, .html, .json or .jsonl files")
+            for file in files:
+                yield from _read_file(file, str(file))
+        elif not path.exists():
+            yield InputError(item, "no such file or directory")
+        else:
+            yield from _read_file(path, item)
+
+
+def _read_file(path: Path, where: str) -> Iterator[Article | InputError]:
+    if path.suffix.lower() not in JSON_SUFFIXES | JSONL_SUFFIXES:
+        yield from read_path(path, where)
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        yield InputError(where, f"cannot read: {error.strerror or error}")
+        return
+    yield from _read_data(data, where, path.stem, path)
+
+
+def _read_data(data: bytes, where: str, stem: str, path: Path | None) -> Iterator[Article | InputError]:
+    objects = _article_objects(data)
+    if objects is None:
+        if path is not None:
+            yield from read_path(path, where)
+        else:
+            head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+            yield from read_bytes(data, where, stem, "json-or-jsonl" if head in (b"{", b"[") else None)
+        return
+    for number, obj in enumerate(objects, start=1):
+        try:
+            yield Article.from_dict(obj)
+        except (KeyError, TypeError, ValueError) as error:
+            at = where if len(objects) == 1 else f"{where}[{number}]"
+            yield InputError(at, f"not a usable mtdigest article JSON ({type(error).__name__}: {error})")
+
+
+def _article_objects(data: bytes) -> list[dict[str, Any]] | None:
+    """The article objects in JSON / JSON Lines data, or None when it is not article JSON."""
+    text = data.decode("utf-8-sig", errors="replace").strip()
+    if not text or text[0] not in "{[":
+        return None
+    try:
+        parsed = json.loads(text)
+        objects = parsed if isinstance(parsed, list) else [parsed]
+    except json.JSONDecodeError:
+        try:
+            objects = [json.loads(line) for line in text.splitlines() if line.strip()]
+        except json.JSONDecodeError:
+            return None
+    if objects and all(isinstance(o, dict) and "schema_version" in o and "paragraphs" in o for o in objects):
+        return objects
+    return None
