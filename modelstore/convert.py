@@ -78,9 +78,24 @@ def convert_model(entry: ModelEntry, quantization: str = DEFAULT_QUANTIZATION, h
     return ConvertResult(entry.alias, quantization, out, converted=True, unverified=unverified)
 
 
+# CTranslate2 4.8's BART loader reads attributes that transformers v5's BartConfig no longer
+# defines unless config.json carries them; these are BART's real values (config.json still wins).
+BART_LEGACY_ATTRIBUTES = {"normalize_before": False, "add_final_layer_norm": False, "normalize_embedding": True}
+
+
+def _supply_bart_attributes() -> None:
+    from transformers import BartConfig
+
+    for name, value in BART_LEGACY_ATTRIBUTES.items():
+        if not hasattr(BartConfig, name):
+            setattr(BartConfig, name, value)
+
+
 def _convert(source: Path, output: Path, quantization: str) -> None:
     import ctranslate2
     from transformers.utils import logging as hf_logging
+
+    _supply_bart_attributes()
 
     copy = [name for name in TOKENIZER_FILES if (source / name).is_file()]
     converter = ctranslate2.converters.TransformersConverter(str(source), copy_files=copy)
@@ -88,7 +103,7 @@ def _convert(source: Path, output: Path, quantization: str) -> None:
     hf_logging.disable_progress_bar()
     try:
         converter.convert(str(output), quantization=quantization, force=True)
-    except (ValueError, NotImplementedError) as exc:
+    except (ValueError, NotImplementedError, AttributeError, KeyError) as exc:
         raise MtdigestError(f"{source}: CTranslate2 cannot convert this model ({exc})") from exc
     finally:
         if bars:

@@ -66,15 +66,27 @@ class TranslationEngine(ABC):
         return {**self.entry.describe(), "engine": self.engine_name, "device": self.device, "precision": self.precision}
 
     def source_code(self, language: str) -> str | None:
-        """The model's code for a source language (NLLB: `pes_Arab`); None where the model needs none."""
-        if language not in self.entry.languages:
+        """The model's code for a source language (NLLB: `pes_Arab`); None where the model needs none.
+
+        NLLB is many-to-many, so any language it has a code for (English too, for
+        back-translation) can be a source; other models take the languages they serve.
+        """
+        codes = self.entry.language_codes if self.entry.architecture == "nllb" else {}
+        if language not in self.entry.languages and language not in codes:
             raise UnsupportedLanguage(
                 self.entry.alias, f"model does not translate '{language}' (serves {', '.join(self.entry.languages)})"
             )
-        return self.entry.language_codes.get(language) if self.entry.architecture == "nllb" else None
+        return codes.get(language)
 
-    def target_code(self) -> str | None:
-        return self.entry.language_codes.get("en") if self.entry.architecture == "nllb" else None
+    def target_code(self, language: str = "en") -> str | None:
+        """The code that makes the model write `language` (NLLB); None for English-only models."""
+        if self.entry.architecture == "nllb":
+            if language not in self.entry.language_codes:
+                raise UnsupportedLanguage(self.entry.alias, f"model has no language code for '{language}'")
+            return self.entry.language_codes[language]
+        if language != "en":
+            raise UnsupportedLanguage(self.entry.alias, f"model translates into English only, not '{language}'")
+        return None
 
     def source_tokens(self, texts: list[str], language: str) -> list[list[int]]:
         """Token ids as the model sees them (language prefix and end token included)."""
@@ -94,10 +106,11 @@ class TranslationEngine(ABC):
         special = set(self.tokenizer.all_special_ids)
         return [i for i in ids if i not in special]
 
-    def translate(self, texts: list[str], language: str, options: DecodingOptions) -> list[str]:
-        """Translate one batch of source strings into English strings."""
-        return [self.decode(row) for row in self.generate_ids(self.source_tokens(texts, language), options)]
+    def translate(self, texts: list[str], language: str, options: DecodingOptions, target: str = "en") -> list[str]:
+        """Translate one batch of source strings (into English unless another `target` is asked)."""
+        ids = self.source_tokens(texts, language)
+        return [self.decode(row) for row in self.generate_ids(ids, options, target)]
 
     @abstractmethod
-    def generate_ids(self, source_ids: list[list[int]], options: DecodingOptions) -> list[list[int]]:
+    def generate_ids(self, source_ids: list[list[int]], options: DecodingOptions, target: str = "en") -> list[list[int]]:
         """Target ids (content only) for tokenized sources; each may use `output_budget` of its batch."""

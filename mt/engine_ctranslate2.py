@@ -38,10 +38,10 @@ class CTranslate2Engine(TranslationEngine):
             str(converted_dir), device=device, compute_type=compute_type, intra_threads=threads
         )
 
-    def generate_ids(self, ids: list[list[int]], options: DecodingOptions) -> list[list[int]]:
+    def generate_ids(self, ids: list[list[int]], options: DecodingOptions, target: str = "en") -> list[list[int]]:
         source = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
-        target = self.target_code()
-        prefix = None if target is None else [[target] for _ in source]
+        target_code = self.target_code(target)
+        prefix = None if target_code is None else [[target_code] for _ in source]
         results = self.translator.translate_batch(
             source,
             target_prefix=prefix,

@@ -38,13 +38,13 @@ class TransformersEngine(TranslationEngine):
         super().__init__(entry, model_dir, device, precision)
         self.model = AutoModelForSeq2SeqLM.from_pretrained(str(model_dir), dtype=DTYPES[precision]).to(device).eval()
 
-    def generate_ids(self, ids: list[list[int]], options: DecodingOptions) -> list[list[int]]:
+    def generate_ids(self, ids: list[list[int]], options: DecodingOptions, target: str = "en") -> list[list[int]]:
         pad = self.tokenizer.pad_token_id
         width = max(len(row) for row in ids)
         input_ids = torch.tensor([row + [pad] * (width - len(row)) for row in ids], device=self.device)
         attention = torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row in ids], device=self.device)
-        target = self.target_code()
-        extra = {} if target is None else {"forced_bos_token_id": self.tokenizer.convert_tokens_to_ids(target)}
+        target_code = self.target_code(target)
+        extra = {} if target_code is None else {"forced_bos_token_id": self.tokenizer.convert_tokens_to_ids(target_code)}
         if options.beam_size > 1:
             extra["early_stopping"] = True
         with torch.inference_mode():

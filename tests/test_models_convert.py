@@ -92,3 +92,18 @@ def test_convert_refuses_a_corrupt_source(tiny_models: Path, tmp_path: Path) -> 
     with pytest.raises(IntegrityError, match="model.safetensors"):
         convert_model(entry, "int8", tmp_path / "home")
     assert not converted_dir(entry, "int8", tmp_path / "home").exists()
+
+
+def test_bart_config_without_legacy_attributes_still_converts(tiny_models: Path, tmp_path: Path) -> None:
+    """transformers v5 drops normalize_before & co. from BartConfig; CTranslate2 4.8 still reads them."""
+    from modelstore.convert import _convert
+
+    lock = load_lock(tiny_models / "models.lock")
+    source = tmp_path / "bart"
+    shutil.copytree(model_dir(lock.get("tiny-bart"), tiny_models / "home"), source)
+    config = json.loads((source / "config.json").read_text())
+    for key in ("normalize_before", "add_final_layer_norm", "normalize_embedding"):
+        config.pop(key, None)
+    (source / "config.json").write_text(json.dumps(config))
+    _convert(source, tmp_path / "ct2", "int8")
+    assert (tmp_path / "ct2" / "model.bin").is_file()
