@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import signal
 from collections.abc import Callable, Iterator
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -53,8 +54,22 @@ def reports_errors(command: F) -> F:
         except MtdigestError as error:
             stderr.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
             raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            stderr.print(
+                "interrupted: every output already written is complete; run the same command again to finish "
+                "(translated sentences are cached and cost no model time)", highlight=False, soft_wrap=True,
+            )
+            raise typer.Exit(EXIT_INTERRUPTED) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+EXIT_INTERRUPTED = 130
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM stops a run the way Ctrl-C does: finally-blocks run, no half-written files stay."""
+    raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
@@ -106,6 +121,7 @@ def main(
     ] = False,
 ) -> None:
     """Persian and Arabic news into English."""
+    signal.signal(signal.SIGTERM, _interrupt)
 
 
 @models_app.command("list")
