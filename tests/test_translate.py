@@ -289,3 +289,21 @@ def test_errors_other_than_memory_are_not_retried(engines: dict) -> None:
 
     with pytest.raises(RuntimeError, match="shape mismatch"):
         translate_articles([seed_article("001_2fc5d2ec209e6642.txt", "ar")], Broken(engines[("tiny-nllb", "ctranslate2")]), FAST)
+
+
+def test_cache_cli_stats_and_clear(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    path = tmp_path / "cache.sqlite"
+    cache = TranslationCache(path)
+    cache.put_many("tiny-nllb", [("k1", "one", []), ("k2", "two", [])])
+    cache.close()
+    runner, env = CliRunner(), {"MTDIGEST_CACHE": str(path)}
+    stats = json.loads(runner.invoke(app, ["cache", "stats", "--json"], env=env).output)
+    assert stats["entries"] == 2 and stats["models"] == {"tiny-nllb": 2}
+    assert "removed 2" in runner.invoke(app, ["cache", "clear"], env=env).output
+    assert json.loads(runner.invoke(app, ["cache", "stats", "--json"], env=env).output)["entries"] == 0
