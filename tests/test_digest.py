@@ -163,3 +163,14 @@ def test_html_in_a_real_browser(digests: Path) -> None:
         assert fetched == []
     finally:
         driver.quit()
+
+
+def test_outputs_get_the_usual_file_permissions(tmp_path: Path) -> None:
+    from mt.output import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "a.md", "text")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.md").stat().st_mode & 0o777 == 0o644
