@@ -597,6 +597,38 @@ def summarize(
     _finish(report, quiet)
 
 
+@app.command()
+@reports_errors
+def compare(
+    source: Annotated[str, typer.Argument(help="The source article (any input `inspect` reads).")],
+    translation: Annotated[Path, typer.Argument(help="English translation from anywhere: UTF-8 text, any line breaks.")],
+    output: OutputOpt,
+    fmt: Annotated[str, typer.Option("--format", help="html | md | json (comma-separated; default all three).")] = "html,md,json",
+    no_model: Annotated[bool, typer.Option("--no-model", help="Align by length, numbers and names only; do not translate the source ourselves.")] = False,
+    engine: EngineOpt = "auto",
+    device: DeviceOpt = "auto",
+    precision: PrecisionOpt = "auto",
+    model: ModelOpt = None,
+    beam: BeamOpt = 4,
+    fast: FastOpt = False,
+    glossary: GlossaryOpt = None,
+    no_cache: NoCacheOpt = False,
+    lock: LockOption = None,
+) -> None:
+    """Align an English translation to its source sentence by sentence, flag every pair, and report.
+
+    Writes <id>.<format> side-by-side views and <id>.report.json (coverage, flags, chrF/BLEU against our own
+    translation when a model is here).
+    """
+    from mt.qa.compare import report_text, run_compare
+
+    formats = _formats(fmt, ("html", "md", "json"))
+    settings = _translate_settings(lock, engine, device, precision, model, beam, fast, 4096, glossary, no_cache)
+    job = run_compare(source, translation, output, formats, settings, use_model=not no_model)
+    _say(report_text(job.comparison.report))
+    _say(f"wrote {len(job.written)} file(s) to {output}")
+
+
 @cache_app.command("stats")
 @reports_errors
 def cache_stats(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False) -> None:

@@ -24,7 +24,11 @@ class Flag:
 
 @dataclass
 class Sentence:
-    """One source sentence; `source` is kept byte for byte as written."""
+    """One source sentence; `source` is kept byte for byte as written.
+
+    `merged_into`: the id of the sentence whose `english` also covers this one (a 2–1
+    alignment of an external translation, `mtdigest compare`); this one's `english` is "".
+    """
 
     id: str
     source: str
@@ -32,6 +36,7 @@ class Sentence:
     english: str | None = None
     language: str | None = None
     flags: list[Flag] = field(default_factory=list)
+    merged_into: str | None = None
 
 
 @dataclass

@@ -16,7 +16,8 @@ from mt.article import Article, Flag
 from mt.batching import batches_by_tokens
 from mt.cache import TranslationCache, cache_key
 from mt.clauses import split_for_model
-from mt.degenerate import degeneration
+from mt.qa.checks import check_article
+from mt.qa.degenerate import degeneration
 from mt.engine import DecodingOptions, TranslationEngine
 from mt.glossary import Glossary, Term, glossary_flags
 
@@ -120,6 +121,7 @@ def translate_articles(
             article.models["translate"] = {k: v for k, v in model.items() if k != "options"} | {
                 "decoding": options.decoding.as_dict()
             }
+            check_article(article, glossary)  # quality flags on every pair (numbers, script, length, names)
     stats.seconds = time.perf_counter() - started
     _record_timings(articles, units, stats.seconds)
     return stats

@@ -17,7 +17,7 @@ from mt.article import Article, Paragraph, Sentence, Title
 from mt.batching import batches_by_tokens
 from mt.cache import TranslationCache
 from mt.clauses import split_for_model
-from mt.degenerate import degeneration
+from mt.qa.degenerate import degeneration
 from mt.engine import DecodingOptions, TranslationEngine, output_budget
 from mt.errors import InputError, ModelMissing, UnsupportedLanguage
 from mt.glossary import load_glossary

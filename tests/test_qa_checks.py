@@ -1,0 +1,130 @@
+"""Per-pair quality checks on crafted pairs: numbers across digit systems, script, loops, length, names."""
+
+from __future__ import annotations
+
+import pytest
+
+from mt.article import Article, Flag, Paragraph, Sentence, Title
+from mt.glossary import Glossary, Term
+from mt.qa import QA_CODES, check_article, check_pair, compare_numbers, repetition
+from mt.qa.checks import untranslated
+from mt.qa.length import length_outlier
+
+
+@pytest.mark.parametrize(
+    ("source", "english", "missing", "added"),
+    [
+        ("ارتش سوریه از سال ۲۰۱۱ ایستادگی کرده", "The army has stood firm since 2011.", [], []),
+        ("ارتش سوریه از سال ۲۰۱۱ ایستادگی کرده", "The army has stood firm since 2012.", ["۲۰۱۱"], ["2012"]),
+        ("صمد منذ عام ٢٠١١", "It has held out since 2011.", [], []),
+        ("کد خبر 503428", "News code 503,428", [], []),
+        ("کد خبر 503428", "News code 503429", ["503428"], ["503429"]),
+        ("رشد ۱۲٫۵٪ بود", "Growth was 12.5%.", [], []),
+        ("نرخ ۲/۵ درصد", "a rate of 2.5 percent", [], []),
+        ("۵ میلیون نفر", "5,000,000 people", [], []),
+        ("۵ میلیون نفر", "5 million people", [], []),
+        ("۱٬۲۰۰ نیرو", "1,200 troops", [], []),
+        ("در سال ۱۴۰۲", "in 2023", [], []),  # Jalali year → Gregorian
+        ("در سال ۱۴۰۲", "in 2020", ["۱۴۰۲"], ["2020"]),
+        ("في عام 1445 هـ", "in 2024", [], []),  # Hijri year → Gregorian
+        ("۲۸ اسفند ۱۴۰۲", "18 March 2024", [], []),  # Jalali date → Gregorian day and year
+        ("۱۴۰۲/۱۲/۲۸", "March 18, 2024", [], []),
+        ("شش ماه", "6 months", [], []),  # the source spells the number
+        ("دو کشور", "the two countries and 3 others", [], ["3"]),
+        ("قمة ثلاثية", "a summit", [], []),  # number words are never demanded
+    ],
+)
+def test_numbers_across_digit_systems_and_formats(source: str, english: str, missing: list[str],
+                                                  added: list[str]) -> None:
+    assert compare_numbers(source, english) == (missing, added)
+
+
+def test_untranslated_arabic_script_is_flagged() -> None:
+    assert untranslated("The minister met the commander.") is None
+    reason = untranslated("The minister met سرلشکر باقری in Tehran.")
+    assert reason and "2 Arabic-script word" in reason and "باقری" in reason
+    assert untranslated("The minister said: ﻣﺮﺩﻡ") is not None  # presentation forms too
+
+
+@pytest.mark.parametrize(
+    ("english", "looping"),
+    [
+        ("The minister met his counterpart in Damascus on Monday.", False),
+        ("the the the the the the", True),
+        ("He said that he said that he said that he said that.", True),
+        (" ".join(["army", "defence", "army", "security"] * 8), True),  # non-adjacent: few distinct words
+    ],
+)
+def test_repetition_detector(english: str, looping: bool) -> None:
+    assert (repetition(english) is not None) == looping
+
+
+def test_length_ratio_is_calibrated_per_language_pair() -> None:
+    source = "وزیر دفاع در دیدار با فرمانده نیروی هوایی ارتش سوریه گفت که همکاری ادامه دارد"
+    normal = "The defence minister told the Syrian air force commander that cooperation would continue."
+    assert length_outlier(source, normal, "fa") is None
+    assert length_outlier(source, normal + " " + normal * 4, "fa") is not None
+    assert length_outlier(source, "Minister.", "fa") is not None
+    # The same character counts are judged against each pair's own expectation.
+    assert length_outlier("ا" * 200, "a" * 330, "ar") is None
+
+
+def test_dropped_and_names_and_quotes() -> None:
+    source = "علی ایوب گفت: «هر چه هزینه پایداری بالاتر برود کمتر از هزینه تسلیم شدن است» و سامانه S-300 آماده است"
+    good = ('Ali Ayoub said: "However high the cost of resistance, it is less than the cost of surrender", '
+            "and the S-300 system is ready.")
+    assert check_pair(source, good, "fa") == []
+    codes = {f.code for f in check_pair(source, "Ali Ayoub said the cost of resistance is lower than surrender, "
+                                                "and the system is ready to be used soon.", "fa")}
+    assert codes == {"name_missing", "quote_missing", "number_missing"}  # S-300 lost
+    assert [f.code for f in check_pair(source, "", "fa")] == ["dropped"]
+    assert [f.code for f in check_pair(source, "Ayoub.", "fa")] == ["dropped"]
+    # A short span in guillemets is a name, not a quotation.
+    assert check_pair("سرلشکر «صلاح الدین» گفت", "Major General Salah al-Din said", "fa") == []
+
+
+def test_glossary_terms_are_names_to_keep() -> None:
+    glossary = Glossary((Term("باقری", "Bagheri"),))
+    assert check_pair("سرلشکر باقری گفت", "General Bagheri said", "fa", glossary) == []
+    flags = check_pair("سرلشکر باقری گفت", "General Bakri said", "fa", glossary)
+    assert [(f.code, f.detail) for f in flags] == [("name_missing", "باقری → Bagheri")]
+    # Translation already flagged this entry (glossary_missed): not flagged twice.
+    assert check_pair("سرلشکر باقری گفت", "General Bakri said", "fa", glossary, frozenset({"باقری → Bagheri"})) == []
+
+
+def _article() -> Article:
+    return Article(id="a", language="fa", title=Title("عنوان"), paragraphs=[Paragraph("p1", [
+        Sentence("p1.s1", "ارتش از سال ۲۰۱۱ ایستادگی کرده", "ارتش از سال 2011 ایستادگی کرده",
+                 english="The army has stood firm since 2012.", flags=[Flag("retried", "x")]),
+        Sentence("p1.s2", "وزیر دفاع سوریه با سرلشکر باقری دیدار و گفتگو کرد",
+                 "وزیر دفاع سوریه با سرلشکر باقری دیدار و گفتگو کرد", english=""),
+        Sentence("p1.s3", "او گفت", "او گفت", english=None),
+    ])])
+
+
+def test_check_article_flags_every_translated_sentence_and_is_idempotent() -> None:
+    article = _article()
+    check_article(article)
+    first = [[(f.code, f.detail) for f in s.flags] for s in article.sentences()]
+    assert first[0] == [("retried", "x"), ("number_missing", "2011"), ("number_added", "2012")]
+    assert [c for c, _ in first[1]] == ["dropped"]
+    assert first[2] == []  # not translated yet: nothing to judge
+    check_article(article)
+    check_article(article)
+    assert [[(f.code, f.detail) for f in s.flags] for s in article.sentences()] == first
+    # Fixing the English and checking again removes the stale flags.
+    article.sentences()[0].english = "The army has stood firm since 2011."
+    check_article(article)
+    assert [f.code for f in article.sentences()[0].flags] == ["retried"]
+    assert QA_CODES >= {"number_missing", "number_added", "untranslated", "repetition", "length_ratio", "dropped",
+                        "name_missing", "quote_missing"}
+
+
+def test_merged_sentences_are_checked_together() -> None:
+    article = _article()
+    first, second = article.sentences()[:2]
+    first.english = "The army has stood firm since 2011, the Syrian defence minister told Major General Bagheri."
+    second.english, second.merged_into = "", "p1.s1"
+    check_article(article)
+    assert [f.code for f in first.flags] == ["retried"]
+    assert second.flags == []
