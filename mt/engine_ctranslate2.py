@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import ctranslate2
@@ -34,6 +35,8 @@ class CTranslate2Engine(TranslationEngine):
         compute_type = pick_compute_type(device, compute_type)
         super().__init__(entry, model_dir, device, compute_type)
         self.converted_dir = converted_dir
+        # CTranslate2's own default (0) means 4 threads; use the cores this process may run on.
+        threads = threads or len(os.sched_getaffinity(0))
         self.translator = ctranslate2.Translator(
             str(converted_dir), device=device, compute_type=compute_type, intra_threads=threads
         )
