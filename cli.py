@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import re
 import signal
 from collections.abc import Callable, Iterator
 from importlib.metadata import version as package_version
@@ -657,4 +658,43 @@ def cache_clear() -> None:
     removed = cache.clear()
     cache.close()
     stdout.print(f"removed {removed} cached sentences from {cache.path}", highlight=False)
+
+
+@app.command()
+@reports_errors
+def brief(
+    inputs: InputsArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="A directory (brief.<format> + articles/) or one brief.html|md|json file.")],
+    fmt: Annotated[str, typer.Option("--format", help="html | md | json for a directory output (default all three).")] = "html,md,json",
+    date: Annotated[Optional[str], typer.Option(help="The brief's date, YYYY-MM-DD (default today).")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Only articles published on or after YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only articles published on or before YYYY-MM-DD.")] = None,
+    method: Annotated[str, typer.Option(help="Summaries: abstractive (locked BART model) | extractive (no model).")] = "abstractive",
+    engine: EngineOpt = "auto",
+    device: DeviceOpt = "auto",
+    precision: PrecisionOpt = "auto",
+    model: ModelOpt = None,
+    beam: BeamOpt = 4,
+    fast: FastOpt = False,
+    max_batch_tokens: BatchOpt = 4096,
+    glossary: GlossaryOpt = None,
+    no_cache: NoCacheOpt = False,
+    quiet: QuietOpt = False,
+    lock: LockOption = None,
+) -> None:
+    """One English morning read: the day's articles grouped into stories across languages."""
+    from digest.brief import run_brief
+    from digest.jobs import SummarySettings
+
+    formats = _formats(fmt, ("html", "md", "json"))
+    for value in (date, since, until):
+        if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            stderr.print(f"[bold red]error:[/] {value!r} is not a YYYY-MM-DD date")
+            raise typer.Exit(2)
+    settings = _translate_settings(lock, engine, device, precision, model, beam, fast, max_batch_tokens, glossary,
+                                   no_cache)
+    summary = SummarySettings(method=method, engine=engine)
+    with _progress(quiet) as progress:
+        report = run_brief(inputs, output, formats, settings, summary, date, since, until, progress=progress)
+    _finish(report, quiet)
 

@@ -107,12 +107,29 @@ def run_digest(
     """Translate (what is not yet translated), summarize, and write digests plus an index."""
     articles, failed = collect(inputs, from_json)
     report = DigestReport(failed=failed)
+    digest_articles(articles, output, formats, settings, summary, report, progress)
+    if report.articles:
+        index_formats = [f for f in formats if f in ("html", "md")] or ["md"]
+        for fmt in index_formats:
+            renderer = render_index_html if fmt == "html" else render_index_markdown
+            path = output / f"index.{fmt}"
+            write_atomic(path, renderer(report.articles, formats, report.failed))
+            report.written.append(path)
+    return report
+
+
+def digest_articles(
+    articles: list[Article], output: Path, formats: Sequence[str], settings: TranslateSettings,
+    summary: SummarySettings, report: DigestReport, progress: ProgressCallback | None = None,
+) -> None:
+    """Translate what is untranslated, summarize what has no summary, write each article's files."""
     pending = [a for a in articles if any(s.english is None for s in a.sentences())]
+    pending_ids = {id(a) for a in pending}
     with TranslationSession(settings) as session:
         session.prepare(pending)  # a missing model stops here, before any work
         summarizer = _summarizer(articles, settings, summary)
         for chunk in _chunks(articles):
-            todo = [a for a in chunk if a in pending]
+            todo = [a for a in chunk if id(a) in pending_ids]
             if todo:
                 translated = session.translate(todo, progress)
                 report.failed += translated.failed
@@ -122,14 +139,6 @@ def run_digest(
                 _summarize(chunk, summarizer, summary, report)
                 chunk = _succeeded(chunk, report)
             report.articles += write_outputs(chunk, output, formats, report)
-    if report.articles:
-        index_formats = [f for f in formats if f in ("html", "md")] or ["md"]
-        for fmt in index_formats:
-            renderer = render_index_html if fmt == "html" else render_index_markdown
-            path = output / f"index.{fmt}"
-            write_atomic(path, renderer(report.articles, formats, report.failed))
-            report.written.append(path)
-    return report
 
 
 def _chunks(articles: list[Article]) -> Iterator[list[Article]]:

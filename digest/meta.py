@@ -19,6 +19,8 @@ class Header:
 
 def model_line(model: dict[str, Any]) -> str:
     """`alias@revision (engine, precision)` for one stage's model record."""
+    if not model.get("alias"):
+        return str(model.get("method") or "no model")
     revision = str(model.get("revision", ""))[:12]
     details = ", ".join(str(model[k]) for k in ("engine", "precision") if model.get(k))
     return f"{model.get('alias', '?')}@{revision}" + (f" ({details})" if details else "")

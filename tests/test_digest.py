@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import jsonschema
@@ -17,12 +16,11 @@ from typer.testing import CliRunner
 from cli import app
 from ingest import read_inputs
 from mt.article import Article
+from tests.browser import ARTIFACTS, headless_browser, needs_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SCHEMA = json.loads((ROOT / "digest" / "schema" / "article-v1.schema.json").read_text(encoding="utf-8"))
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
 
 @pytest.fixture(scope="module")
@@ -128,20 +126,9 @@ def test_missing_models_exit_3_with_instructions(tmp_path: Path) -> None:
     assert "Traceback" not in result.output and not (tmp_path / "out").exists()
 
 
-@pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("CI"),
-                    reason="Debian chromium + chromium-driver not installed (.ci/run installs them)")
+@needs_browser
 def test_html_in_a_real_browser(digests: Path) -> None:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM or "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1280,1000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER or "/usr/bin/chromedriver"), options=options)
-    ARTIFACTS.mkdir(exist_ok=True)
-    try:
+    with headless_browser() as driver:
         driver.get((digests / "003_74ed4e50eb75564b.html").as_uri())
         geometry = """return [...document.querySelectorAll('table.pairs tbody tr')].map(tr => {
             const en = tr.querySelector('td.en').getBoundingClientRect();
@@ -161,8 +148,6 @@ def test_html_in_a_real_browser(digests: Path) -> None:
         driver.save_screenshot(str(ARTIFACTS / "digest-phone.png"))
         fetched = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
         assert fetched == []
-    finally:
-        driver.quit()
 
 
 def test_outputs_get_the_usual_file_permissions(tmp_path: Path) -> None:
