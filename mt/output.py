@@ -7,31 +7,24 @@ leaves a half-written output behind.
 from __future__ import annotations
 
 import os
-import tempfile
+import uuid
 from pathlib import Path
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` so readers see either the old file or the whole new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    # The name is fixed before anything is created, so an interrupt at any point can clean it up.
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        with open(temp, "x", encoding="utf-8") as stream:
             stream.write(text)
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual permissions
         os.replace(temp, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
 
 
 def md_cell(text: str) -> str:
     """Text safe inside a Markdown table cell: pipes escaped, line breaks as <br>."""
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-

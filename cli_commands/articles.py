@@ -1,0 +1,225 @@
+"""Commands over articles: inspect, translate, summarize, digest, compare."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from cli_commands.common import (
+    BatchOpt,
+    BeamOpt,
+    DeviceOpt,
+    EngineOpt,
+    FastOpt,
+    GlossaryOpt,
+    InputsArg,
+    LockOption,
+    ModelOpt,
+    NoCacheOpt,
+    OutputOpt,
+    PrecisionOpt,
+    QuietOpt,
+    finish,
+    parse_formats,
+    progress_bars,
+    reports_errors,
+    say,
+    stderr,
+    stdout,
+    translate_settings,
+)
+from mt.errors import MtdigestError
+
+
+@reports_errors
+def translate(
+    inputs: InputsArg,
+    output: OutputOpt,
+    fmt: Annotated[str, typer.Option("--format", help="json | md | txt | html (comma-separated for several).")] = "json",
+    engine: EngineOpt = "auto",
+    device: DeviceOpt = "auto",
+    precision: PrecisionOpt = "auto",
+    model: ModelOpt = None,
+    beam: BeamOpt = 4,
+    fast: FastOpt = False,
+    max_batch_tokens: BatchOpt = 4096,
+    glossary: GlossaryOpt = None,
+    no_cache: NoCacheOpt = False,
+    quiet: QuietOpt = False,
+    lock: LockOption = None,
+) -> None:
+    """Translate articles sentence by sentence into English, keeping every sentence id."""
+    from digest.jobs import run_translate
+
+    formats = parse_formats(fmt, ("json", "md", "txt", "html"))
+    settings = translate_settings(lock, engine, device, precision, model, beam, fast, max_batch_tokens, glossary,
+                                   no_cache)
+    with progress_bars(quiet) as progress:
+        report = run_translate(inputs, output, formats, settings, progress=progress)
+    finish(report, quiet)
+
+
+@reports_errors
+def digest(
+    inputs: InputsArg,
+    output: OutputOpt,
+    fmt: Annotated[str, typer.Option("--format", help="html | md | json (comma-separated; default all three).")] = "html,md,json",
+    method: Annotated[str, typer.Option(help="Summary: abstractive (locked BART model) | extractive (no model) | none.")] = "abstractive",
+    sentences: Annotated[Optional[int], typer.Option(help="Summary length in sentences (default 3-5 by length).")] = None,
+    ratio: Annotated[Optional[float], typer.Option(help="Summary length as a share of the article's sentences.")] = None,
+    from_json: Annotated[bool, typer.Option("--from-json", help="Inputs are article JSON from earlier runs: re-render, translating nothing again.")] = False,
+    engine: EngineOpt = "auto",
+    device: DeviceOpt = "auto",
+    precision: PrecisionOpt = "auto",
+    model: ModelOpt = None,
+    beam: BeamOpt = 4,
+    fast: FastOpt = False,
+    max_batch_tokens: BatchOpt = 4096,
+    glossary: GlossaryOpt = None,
+    no_cache: NoCacheOpt = False,
+    quiet: QuietOpt = False,
+    lock: LockOption = None,
+) -> None:
+    """Side-by-side bilingual digests (English beside the source, sentence by sentence) with a summary."""
+    from digest.jobs import SummarySettings, run_digest
+
+    formats = parse_formats(fmt, ("html", "md", "json"))
+    if method not in ("abstractive", "extractive", "none"):
+        stderr.print(f"[bold red]error:[/] unknown --method {method!r} (use abstractive, extractive or none)")
+        raise typer.Exit(2)
+    settings = translate_settings(lock, engine, device, precision, model, beam, fast, max_batch_tokens, glossary,
+                                   no_cache)
+    summary = SummarySettings(method=method, sentences=sentences, ratio=ratio, engine=engine)
+    with progress_bars(quiet) as progress:
+        report = run_digest(inputs, output, formats, settings, summary, from_json=from_json, progress=progress)
+    finish(report, quiet)
+
+
+@reports_errors
+def inspect(
+    inputs: Annotated[list[str], typer.Argument(metavar="FILE...", help="Files, directories (recursive) or - for stdin.")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines: one article object per line.")] = False,
+) -> None:
+    """Show what ingestion makes of each input: language, metadata, sentences with ids, removed lines."""
+    from rich.markup import escape
+    from rich.text import Text
+
+    from ingest import read_inputs
+
+    failed = 0
+    for item in read_inputs(inputs):
+        if isinstance(item, MtdigestError):
+            failed += 1
+            stderr.print(f"[bold red]error:[/] {escape(str(item))}", highlight=False, soft_wrap=True)
+            continue
+        if as_json:
+            typer.echo(json.dumps(item.to_dict(), ensure_ascii=False))
+            continue
+        stdout.rule(Text(item.id, style="bold"))
+        facts = Table.grid(padding=(0, 2))
+        facts.add_column(style="dim")
+        facts.add_column()
+        for label, value in (
+            ("language", f"{item.language} ({item.language_confidence:.2f})"),
+            ("title", item.title.source),
+            ("published", item.published and f"{item.published} ({item.published_as_written})"),
+            ("outlet", item.outlet),
+            ("author", item.author),
+            ("news code", item.news_code),
+            ("source", item.source_path),
+            ("url", item.url),
+        ):
+            if value:
+                facts.add_row(label, Text(str(value)))
+        stdout.print(facts)
+        for paragraph in item.paragraphs:
+            for sentence in paragraph.sentences:
+                line = Text(f"{sentence.id:>8}  ", style="cyan")
+                line.append(sentence.source)
+                if sentence.language:
+                    line.append(f"  [{sentence.language}]", style="magenta")
+                stdout.print(line)
+        if item.removed:
+            stdout.print(Text(f"removed ({len(item.removed)}):", style="dim"))
+            for removed in item.removed:
+                line = Text(f"{removed.reason:>16}  ", style="yellow")
+                line.append(removed.text)
+                stdout.print(line)
+    if failed:
+        raise typer.Exit(1)
+
+
+@reports_errors
+def summarize(
+    inputs: InputsArg,
+    output: OutputOpt,
+    fmt: Annotated[str, typer.Option("--format", help="json | md (comma-separated for several).")] = "json",
+    method: Annotated[str, typer.Option(help="abstractive (locked BART model) | extractive (no model needed).")] = "abstractive",
+    sentences: Annotated[Optional[int], typer.Option(help="Summary length in sentences (default 4, fewer for short articles).")] = None,
+    ratio: Annotated[Optional[float], typer.Option(help="Summary length as a share of the article's sentences, in (0, 1].")] = None,
+    back_translate: Annotated[bool, typer.Option("--back-translate", help="Also translate the summary back into the article's language (NLLB).")] = False,
+    engine: EngineOpt = "auto",
+    device: DeviceOpt = "auto",
+    precision: PrecisionOpt = "auto",
+    summary_model: Annotated[Optional[str], typer.Option(help="Lock alias of the summarizer (default: the lock's).")] = None,
+    model: ModelOpt = None,
+    beam: BeamOpt = 4,
+    fast: FastOpt = False,
+    no_cache: NoCacheOpt = False,
+    quiet: QuietOpt = False,
+    lock: LockOption = None,
+) -> None:
+    """English summaries linked to their supporting sentences (source articles are translated first)."""
+    from summarize.pipeline import SummarizeRequest, run_summarize
+
+    formats = parse_formats(fmt, ("json", "md"))
+    if method not in ("abstractive", "extractive"):
+        stderr.print(f"[bold red]error:[/] unknown --method {method!r} (use abstractive or extractive)")
+        raise typer.Exit(2)
+    if sentences is not None and ratio is not None:
+        stderr.print("[bold red]error:[/] give --sentences or --ratio, not both")
+        raise typer.Exit(2)
+    request = SummarizeRequest(
+        inputs=inputs, output=output, formats=formats, method=method, sentences=sentences, ratio=ratio,
+        back_translate=back_translate, lock_path=lock, engine=engine, device=device, precision=precision,
+        summary_model=summary_model, translate_model=model, beam_size=1 if fast else beam,
+        translate_beam_size=1 if fast else beam, use_cache=not no_cache,
+    )
+    with progress_bars(quiet) as progress:
+        report = run_summarize(request, progress=progress)
+    finish(report, quiet)
+
+
+@reports_errors
+def compare(
+    source: Annotated[str, typer.Argument(help="The source article (any input `inspect` reads).")],
+    translation: Annotated[Path, typer.Argument(help="English translation from anywhere: UTF-8 text, any line breaks.")],
+    output: OutputOpt,
+    fmt: Annotated[str, typer.Option("--format", help="html | md | json (comma-separated; default all three).")] = "html,md,json",
+    no_model: Annotated[bool, typer.Option("--no-model", help="Align by length, numbers and names only; do not translate the source ourselves.")] = False,
+    engine: EngineOpt = "auto",
+    device: DeviceOpt = "auto",
+    precision: PrecisionOpt = "auto",
+    model: ModelOpt = None,
+    beam: BeamOpt = 4,
+    fast: FastOpt = False,
+    glossary: GlossaryOpt = None,
+    no_cache: NoCacheOpt = False,
+    lock: LockOption = None,
+) -> None:
+    """Align an English translation to its source sentence by sentence, flag every pair, and report.
+
+    Writes <id>.<format> side-by-side views and <id>.report.json (coverage, flags, chrF/BLEU against our own
+    translation when a model is here).
+    """
+    from mt.qa.compare import report_text, run_compare
+
+    formats = parse_formats(fmt, ("html", "md", "json"))
+    settings = translate_settings(lock, engine, device, precision, model, beam, fast, 4096, glossary, no_cache)
+    job = run_compare(source, translation, output, formats, settings, use_model=not no_model)
+    say(report_text(job.comparison.report))
+    say(f"wrote {len(job.written)} file(s) to {output}")

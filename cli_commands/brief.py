@@ -1,0 +1,68 @@
+"""`mtdigest brief`: the daily English brief."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cli_commands.common import (
+    BatchOpt,
+    BeamOpt,
+    DeviceOpt,
+    EngineOpt,
+    FastOpt,
+    GlossaryOpt,
+    InputsArg,
+    LockOption,
+    ModelOpt,
+    NoCacheOpt,
+    PrecisionOpt,
+    QuietOpt,
+    finish,
+    parse_formats,
+    progress_bars,
+    reports_errors,
+    stderr,
+    translate_settings,
+)
+
+
+@reports_errors
+def brief(
+    inputs: InputsArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="A directory (brief.<format> + articles/) or one brief.html|md|json file.")],
+    fmt: Annotated[str, typer.Option("--format", help="html | md | json for a directory output (default all three).")] = "html,md,json",
+    date: Annotated[Optional[str], typer.Option(help="The brief's date, YYYY-MM-DD (default today).")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Only articles published on or after YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only articles published on or before YYYY-MM-DD.")] = None,
+    method: Annotated[str, typer.Option(help="Summaries: abstractive (locked BART model) | extractive (no model).")] = "abstractive",
+    engine: EngineOpt = "auto",
+    device: DeviceOpt = "auto",
+    precision: PrecisionOpt = "auto",
+    model: ModelOpt = None,
+    beam: BeamOpt = 4,
+    fast: FastOpt = False,
+    max_batch_tokens: BatchOpt = 4096,
+    glossary: GlossaryOpt = None,
+    no_cache: NoCacheOpt = False,
+    quiet: QuietOpt = False,
+    lock: LockOption = None,
+) -> None:
+    """One English morning read: the day's articles grouped into stories across languages."""
+    from digest.brief import run_brief
+    from digest.jobs import SummarySettings
+
+    formats = parse_formats(fmt, ("html", "md", "json"))
+    for value in (date, since, until):
+        if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            stderr.print(f"[bold red]error:[/] {value!r} is not a YYYY-MM-DD date")
+            raise typer.Exit(2)
+    settings = translate_settings(lock, engine, device, precision, model, beam, fast, max_batch_tokens, glossary,
+                                   no_cache)
+    summary = SummarySettings(method=method, engine=engine)
+    with progress_bars(quiet) as progress:
+        report = run_brief(inputs, output, formats, settings, summary, date, since, until, progress=progress)
+    finish(report, quiet)

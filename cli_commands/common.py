@@ -1,0 +1,156 @@
+"""What every command shares: consoles, option types, error and interrupt handling, progress bars."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Any, Optional, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from mt.errors import MtdigestError
+
+stdout = Console()
+stderr = Console(stderr=True)
+
+LockOption = Annotated[
+    Optional[Path],
+    typer.Option("--lock", envvar="MTDIGEST_LOCK", help="models.lock to use (default: the one shipped with mtdigest)."),
+]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(command: F) -> F:
+    """Turn library errors into one line on stderr and the error's exit code (no traceback)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except MtdigestError as error:
+            stderr.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            stderr.print(
+                "interrupted: every output already written is complete; run the same command again to finish "
+                "(translated sentences are cached and cost no model time)",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+EXIT_INTERRUPTED = 130
+
+
+def interrupt(signum: int, frame: object) -> None:
+    """SIGTERM stops a run the way Ctrl-C does: finally-blocks run, no half-written files stay."""
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def progress_bars(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress callback drawing one bar per article and one overall (on stderr)."""
+    if quiet or not stderr.is_terminal:
+        yield None
+        return
+    bars = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=False,
+    )
+    tasks: dict[str, TaskID] = {}
+    overall = bars.add_task("all articles", total=0)
+    done: dict[str, int] = {}
+
+    def advance(article_id: str, count: int, total: int) -> None:
+        if article_id not in tasks:
+            tasks[article_id] = bars.add_task(article_id, total=total)
+            bars.update(overall, total=(bars.tasks[overall].total or 0) + total)
+        bars.update(tasks[article_id], completed=count)
+        bars.advance(overall, count - done.get(article_id, 0))
+        done[article_id] = count
+
+    with bars:
+        yield advance
+
+
+def finish(report: Any, quiet: bool) -> None:
+    """Say what was written and what failed; exit 1 when any input failed."""
+    for error in report.failed:
+        stderr.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    if not quiet:
+        stderr.print(f"wrote {len(report.written)} file(s); {len(report.failed)} input(s) failed", highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+InputsArg = Annotated[
+    list[str], typer.Argument(metavar="INPUT...", help="Files, directories, JSON/JSONL, or - for stdin.")
+]
+OutputOpt = Annotated[Path, typer.Option("-o", "--output", help="Directory for <article id>.<format> files.")]
+EngineOpt = Annotated[str, typer.Option(help="auto | ctranslate2 | transformers (auto: CTranslate2 when converted).")]
+DeviceOpt = Annotated[str, typer.Option(help="auto | cpu | cuda.")]
+PrecisionOpt = Annotated[
+    str, typer.Option(help="auto, or fp32|bf16|fp16 (transformers), int8|int8_float16|float16 (CTranslate2).")
+]
+ModelOpt = Annotated[
+    Optional[str], typer.Option(help="Lock alias of the translator (default: per language, from the lock).")
+]
+BeamOpt = Annotated[int, typer.Option(help="Beam size.")]
+FastOpt = Annotated[bool, typer.Option("--fast", help="Greedy decoding (beam 1).")]
+BatchOpt = Annotated[int, typer.Option(help="Token budget of one batch (padded).")]
+GlossaryOpt = Annotated[Optional[Path], typer.Option(help="TSV/CSV of source<TAB>english terms to keep consistent.")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation cache.")]
+QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="No progress bars.")]
+
+
+def translate_settings(
+    lock: Path | None,
+    engine: str,
+    device: str,
+    precision: str,
+    model: str | None,
+    beam: int,
+    fast: bool,
+    max_batch_tokens: int,
+    glossary: Path | None,
+    no_cache: bool,
+) -> Any:
+    """The translation options every translating command shares."""
+    from mt.pipeline import TranslateSettings
+
+    return TranslateSettings(
+        lock_path=lock,
+        engine=engine,
+        device=device,
+        precision=precision,
+        model=model,
+        beam_size=1 if fast else beam,
+        max_batch_tokens=max_batch_tokens,
+        glossary=glossary,
+        use_cache=not no_cache,
+    )
+
+
+def parse_formats(value: str, allowed: tuple[str, ...]) -> list[str]:
+    formats = [f.strip() for f in value.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in allowed]
+    if unknown or not formats:
+        stderr.print(f"[bold red]error:[/] unknown format {', '.join(unknown) or value!r} (use {', '.join(allowed)})")
+        raise typer.Exit(2)
+    return formats
+
+
+def say(message: str) -> None:
+    """A progress or result line for the user, on stderr so stdout stays clean for data."""
+    stderr.print(message, highlight=False, soft_wrap=True)
