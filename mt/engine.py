@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path
 from typing import Any
 
-from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
-from modelstore.lock import ModelEntry
+from mt.backends import Seq2SeqModel
 from mt.errors import UnsupportedLanguage
 
 # Output budget: target tokens allowed per source token, plus a constant, so that
@@ -49,21 +47,8 @@ def output_budget(source_tokens: int) -> int:
     return int(source_tokens * OUTPUT_TOKENS_PER_SOURCE_TOKEN) + OUTPUT_TOKENS_EXTRA
 
 
-class TranslationEngine(ABC):
+class TranslationEngine(Seq2SeqModel, ABC):
     """One loaded translation model; `translate` maps source strings to English strings."""
-
-    engine_name: str = ""
-
-    def __init__(self, entry: ModelEntry, model_dir: Path, device: str, precision: str) -> None:
-        self.entry = entry
-        self.model_dir = model_dir
-        self.device = device
-        self.precision = precision
-        self.tokenizer: PreTrainedTokenizerBase = AutoTokenizer.from_pretrained(str(model_dir))
-
-    def describe(self) -> dict[str, Any]:
-        """What produced a translation: recorded in outputs as the model signature."""
-        return {**self.entry.describe(), "engine": self.engine_name, "device": self.device, "precision": self.precision}
 
     def source_code(self, language: str) -> str | None:
         """The model's code for a source language (NLLB: `pes_Arab`); None where the model needs none.

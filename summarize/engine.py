@@ -2,7 +2,7 @@
 
 Two back ends share this interface, as the translation engines do: PyTorch
 transformers, and CTranslate2 when `mtdigest models convert` has made a copy
-(chosen by `load_summarizer` exactly like `mt.loading.load_translator`).
+(chosen by `load_summarizer` exactly like `mt.loading.load_translator`, through `mt.backends`).
 Inputs must fit the model's window; `summarize.chunking` makes sure they do.
 """
 
@@ -14,12 +14,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
 from modelstore.lock import ModelEntry
-from modelstore.store import resolve_model
 from mt.errors import ModelMissing
-from mt.loading import ENGINES, find_converted
+from mt.backends import Seq2SeqModel, resolve_engine
 
 DEFAULT_WINDOW = 1024
 EXTRACTIVE_HINT = "Or summarize without any model: `--method extractive`."
@@ -55,21 +53,12 @@ class Limits:
     max_tokens: int
 
 
-class Summarizer(ABC):
+class Summarizer(Seq2SeqModel, ABC):
     """One loaded summarization model; `summarize_texts` maps English texts (within the window) to summaries."""
 
-    engine_name: str = ""
-
     def __init__(self, entry: ModelEntry, model_dir: Path, device: str, precision: str) -> None:
-        self.entry = entry
-        self.model_dir = model_dir
-        self.device = device
-        self.precision = precision
-        self.tokenizer: PreTrainedTokenizerBase = AutoTokenizer.from_pretrained(str(model_dir))
+        super().__init__(entry, model_dir, device, precision)
         self.window = model_window(model_dir)
-
-    def describe(self) -> dict[str, Any]:
-        return {**self.entry.describe(), "engine": self.engine_name, "device": self.device, "precision": self.precision}
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
         """Token ids as the encoder sees them (start and end tokens included)."""
@@ -120,21 +109,13 @@ def load_summarizer(
 
     Raises ModelMissing saying how to get the model, and that `--method extractive` needs none.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine '{engine}' (expected one of {', '.join(ENGINES)})")
     if entry.role != "summarize":
         raise ValueError(f"model '{entry.alias}' is a {entry.role} model, not a summarizer")
     try:
-        source = resolve_model(entry, home)
+        source, converted = resolve_engine(entry, engine, home)
     except ModelMissing as missing:
         raise ModelMissing(f"{missing} {EXTRACTIVE_HINT}") from None
-    converted = find_converted(entry, home)
-    if engine == "ctranslate2" and converted is None:
-        raise ModelMissing(
-            f"model '{entry.alias}' has no CTranslate2 copy yet: run `mtdigest models convert {entry.alias}` "
-            f"(or use --engine transformers). {EXTRACTIVE_HINT}"
-        )
-    if converted is not None and engine in ("auto", "ctranslate2"):
+    if converted is not None:
         from summarize.engine_ctranslate2 import CTranslate2Summarizer
 
         return CTranslate2Summarizer(entry, source, converted, device=device, compute_type=precision)

@@ -2,36 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import ctranslate2
-
-from modelstore.lock import ModelEntry
-from mt.engine_ctranslate2 import pick_compute_type
+from mt.backends import CTranslate2Model
 from summarize.engine import Limits, Summarizer, SummaryOptions
 
 
-class CTranslate2Summarizer(Summarizer):
-    engine_name = "ctranslate2"
-
-    def __init__(
-        self,
-        entry: ModelEntry,
-        model_dir: Path,
-        converted_dir: Path,
-        device: str = "auto",
-        compute_type: str = "auto",
-        threads: int = 0,
-    ) -> None:
-        if device == "auto":
-            device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
-        compute_type = pick_compute_type(device, compute_type)
-        super().__init__(entry, model_dir, device, compute_type)
-        self.converted_dir = converted_dir
-        self.translator = ctranslate2.Translator(
-            str(converted_dir), device=device, compute_type=compute_type, intra_threads=threads
-        )
-
+class CTranslate2Summarizer(CTranslate2Model, Summarizer):
     def generate_ids(self, ids: list[list[int]], limits: Limits, options: SummaryOptions) -> list[list[int]]:
         source = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
         # BART's forced_bos_token_id: generation starts with <s>, as transformers does.

@@ -2,47 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-from pathlib import Path
-
 import torch
-from transformers import AutoModelForSeq2SeqLM
-from transformers.utils import logging as hf_logging
 
-from modelstore.lock import ModelEntry
-from mt.engine_transformers import DTYPES, pick_device, pick_precision
+from mt.backends import TransformersModel
 from summarize.engine import Limits, Summarizer, SummaryOptions
 
 
-@contextlib.contextmanager
-def _no_progress_bars() -> Iterator[None]:
-    """Library code does not draw on the terminal: transformers' weight-loading bar is turned off."""
-    enabled = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        if enabled:
-            hf_logging.enable_progress_bar()
-
-
-class TransformersSummarizer(Summarizer):
-    engine_name = "transformers"
-
-    def __init__(self, entry: ModelEntry, model_dir: Path, device: str = "auto", precision: str = "auto") -> None:
-        device = pick_device(device)
-        precision = pick_precision(device, precision)
-        super().__init__(entry, model_dir, device, precision)
-        with _no_progress_bars():
-            model = AutoModelForSeq2SeqLM.from_pretrained(str(model_dir), dtype=DTYPES[precision])
-        self.model = model.to(device).eval()
-
+class TransformersSummarizer(TransformersModel, Summarizer):
     def generate_ids(self, ids: list[list[int]], limits: Limits, options: SummaryOptions) -> list[list[int]]:
-        pad = self.tokenizer.pad_token_id
-        width = max(len(row) for row in ids)
-        input_ids = torch.tensor([row + [pad] * (width - len(row)) for row in ids], device=self.device)
-        attention = torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row in ids], device=self.device)
+        input_ids, attention = self.padded(ids)
         with torch.inference_mode():
             output = self.model.generate(
                 input_ids=input_ids,

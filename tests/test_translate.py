@@ -21,7 +21,8 @@ from mt.qa.degenerate import degeneration
 from mt.engine import DecodingOptions, TranslationEngine, output_budget
 from mt.errors import InputError, ModelMissing, UnsupportedLanguage
 from mt.glossary import load_glossary
-from mt.loading import find_converted, load_translator
+from mt.backends import find_converted
+from mt.loading import load_translator
 from mt.translate import TranslateOptions, translate_articles
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
