@@ -17,12 +17,15 @@ from cli_commands.common import (
     FastOpt,
     GlossaryOpt,
     InputsArg,
+    LengthPenaltyOpt,
     LockOption,
     ModelOpt,
     NoCacheOpt,
+    NoRepeatOpt,
     OutputOpt,
     PrecisionOpt,
     QuietOpt,
+    RepetitionOpt,
     finish,
     parse_formats,
     progress_bars,
@@ -47,6 +50,9 @@ def translate(
     beam: BeamOpt = 4,
     fast: FastOpt = False,
     max_batch_tokens: BatchOpt = 4096,
+    no_repeat_ngram: NoRepeatOpt = 0,
+    repetition_penalty: RepetitionOpt = 1.0,
+    length_penalty: LengthPenaltyOpt = 1.0,
     glossary: GlossaryOpt = None,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
@@ -56,8 +62,10 @@ def translate(
     from digest.jobs import run_translate
 
     formats = parse_formats(fmt, ("json", "md", "txt", "html"))
-    settings = translate_settings(lock, engine, device, precision, model, beam, fast, max_batch_tokens, glossary,
-                                   no_cache)
+    settings = translate_settings(
+        lock, engine, device, precision, model, beam, fast, max_batch_tokens, glossary, no_cache,
+        no_repeat_ngram=no_repeat_ngram, repetition_penalty=repetition_penalty, length_penalty=length_penalty,
+    )
     with progress_bars(quiet) as progress:
         report = run_translate(inputs, output, formats, settings, progress=progress)
     finish(report, quiet)
@@ -79,6 +87,9 @@ def digest(
     beam: BeamOpt = 4,
     fast: FastOpt = False,
     max_batch_tokens: BatchOpt = 4096,
+    no_repeat_ngram: NoRepeatOpt = 0,
+    repetition_penalty: RepetitionOpt = 1.0,
+    length_penalty: LengthPenaltyOpt = 1.0,
     glossary: GlossaryOpt = None,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
@@ -91,8 +102,10 @@ def digest(
     if method not in ("abstractive", "extractive", "none"):
         stderr.print(f"[bold red]error:[/] unknown --method {method!r} (use abstractive, extractive or none)")
         raise typer.Exit(2)
-    settings = translate_settings(lock, engine, device, precision, model, beam, fast, max_batch_tokens, glossary,
-                                   no_cache)
+    settings = translate_settings(
+        lock, engine, device, precision, model, beam, fast, max_batch_tokens, glossary, no_cache,
+        no_repeat_ngram=no_repeat_ngram, repetition_penalty=repetition_penalty, length_penalty=length_penalty,
+    )
     summary = SummarySettings(method=method, sentences=sentences, ratio=ratio, engine=engine)
     with progress_bars(quiet) as progress:
         report = run_digest(inputs, output, formats, settings, summary, from_json=from_json, progress=progress)

@@ -110,6 +110,9 @@ BeamOpt = Annotated[int, typer.Option(help="Beam size.")]
 FastOpt = Annotated[bool, typer.Option("--fast", help="Greedy decoding (beam 1).")]
 BatchOpt = Annotated[int, typer.Option(help="Token budget of one batch (padded).")]
 GlossaryOpt = Annotated[Optional[Path], typer.Option(help="TSV/CSV of source<TAB>english terms to keep consistent.")]
+NoRepeatOpt = Annotated[int, typer.Option(help="Never repeat an n-gram of this size (0: off); stops repetition loops.")]
+RepetitionOpt = Annotated[float, typer.Option(help="Penalty on tokens already generated (1.0: off).")]
+LengthPenaltyOpt = Annotated[float, typer.Option(help="Beam search length penalty (>1 favours longer output).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation cache.")]
 QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="No progress bars.")]
 
@@ -125,6 +128,10 @@ def translate_settings(
     max_batch_tokens: int,
     glossary: Path | None,
     no_cache: bool,
+    *,
+    no_repeat_ngram: int = 0,
+    repetition_penalty: float = 1.0,
+    length_penalty: float = 1.0,
 ) -> Any:
     """The translation options every translating command shares."""
     from mt.pipeline import TranslateSettings
@@ -139,6 +146,9 @@ def translate_settings(
         max_batch_tokens=max_batch_tokens,
         glossary=glossary,
         use_cache=not no_cache,
+        no_repeat_ngram_size=no_repeat_ngram,
+        repetition_penalty=repetition_penalty,
+        length_penalty=length_penalty,
     )
 
 

@@ -31,6 +31,9 @@ class TranslateSettings:
     precision: str = "auto"
     model: str | None = None
     beam_size: int = 4
+    no_repeat_ngram_size: int = 0
+    repetition_penalty: float = 1.0
+    length_penalty: float = 1.0
     max_batch_tokens: int = 4096
     glossary: Path | None = None
     use_cache: bool = True
@@ -69,7 +72,13 @@ class TranslationSession:
         self.settings = settings
         self.lock = load_lock(settings.lock_path)
         self.options = TranslateOptions(
-            DecodingOptions(beam_size=settings.beam_size), max_batch_tokens=settings.max_batch_tokens
+            DecodingOptions(
+                beam_size=settings.beam_size,
+                no_repeat_ngram_size=settings.no_repeat_ngram_size,
+                repetition_penalty=settings.repetition_penalty,
+                length_penalty=settings.length_penalty,
+            ),
+            max_batch_tokens=settings.max_batch_tokens,
         )
         self.glossary = load_glossary(settings.glossary) if settings.glossary else None
         self.cache = TranslationCache() if settings.use_cache else None

@@ -308,3 +308,25 @@ def test_cache_cli_stats_and_clear(tmp_path: Path) -> None:
     assert stats["entries"] == 2 and stats["models"] == {"tiny-nllb": 2}
     assert "removed 2" in runner.invoke(app, ["cache", "clear"], env=env).output
     assert json.loads(runner.invoke(app, ["cache", "stats", "--json"], env=env).output)["entries"] == 0
+
+
+def test_translate_cli_decoding_options_reach_the_output(tiny_models: Path, tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    env = {"MTDIGEST_LOCK": str(tiny_models / "models.lock"), "MTDIGEST_HOME": str(tiny_models / "home"),
+           "MTDIGEST_CACHE": str(tmp_path / "cache.sqlite")}
+    result = CliRunner().invoke(app, [
+        "translate", str(SEEDS / "003_74ed4e50eb75564b.txt"), "-o", str(tmp_path / "out"), "--format", "json,md,txt",
+        "--beam", "2", "--no-repeat-ngram", "3", "--repetition-penalty", "1.2", "--length-penalty", "0.8", "-q",
+    ], env=env)
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out" / "003_74ed4e50eb75564b.json").read_text(encoding="utf-8"))
+    assert data["models"]["translate"]["decoding"] == {
+        "beam_size": 2, "no_repeat_ngram_size": 3, "repetition_penalty": 1.2, "length_penalty": 0.8}
+    assert "|nrng:3|rep:1.2|lp:0.8|" in data["models"]["translate"]["signature"]
+    assert all(s["english"] for p in data["paragraphs"] for s in p["sentences"])
+    assert (tmp_path / "out" / "003_74ed4e50eb75564b.txt").read_text(encoding="utf-8").strip()
