@@ -1,9 +1,20 @@
 """The daily English brief: the day's articles grouped into stories, each with who reported what.
 
-JSON (`schema_version` 1): `{"schema_version", "date", "range": [first, last] published dates,
-"signature", "stories": [{"id", "headline", "summary", "articles": [ids], "sources": [{"id",
-"outlet", "language", "published", "title", "digest"}], "only_in": {article id: [details only that
-source reports]}}]}`.
+JSON (`schema_version` 1), the GUIDE's shape plus documented extra keys::
+
+    {"schema_version": 1,
+     "date": "YYYY-MM-DD",                 # the brief's date (--date, default today)
+     "range": [first, last],               # published dates covered (null when no article is dated)
+     "signature": "...",                   # models that produced translations and summaries
+     "stories": [{
+        "id": "s1", "headline": "...",     # the lead article's English title (or first summary sentence)
+        "summary": "...",                  # which outlet reported what, and details only one reports
+        "articles": ["001_...", ...],      # article ids, input order
+        "sources": [{"id", "outlet", "language", "published", "title", "digest"}],  # digest: relative link
+        "common": ["باقری", "Syria", ...], # names, places, numbers every source reports
+        "only_in": {"<article id>": ["2011", ...]}}]}   # details only that source reports
+
+Stories are ordered by number of sources, then by their most recent article, then by id.
 """
 
 from __future__ import annotations
@@ -14,7 +25,13 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from digest.jobs import DigestReport, SummarySettings, collect, digest_articles, read_article_json
+from digest.brief_inputs import collect_brief_inputs
+from digest.jobs import (
+    DigestReport,
+    SummarySettings,
+    digest_articles,
+    read_article_json,
+)
 from digest.meta import LANGUAGE_NAMES, model_line
 from digest.stories import Evidence, evidence_of, group_stories
 from mt.article import SCHEMA_VERSION, Article
@@ -23,6 +40,7 @@ from mt.pipeline import TranslateSettings
 from mt.translate import ProgressCallback
 
 SUMMARY_SENTENCES_PER_SOURCE = 2
+MAX_HEADLINE = 160  # characters
 
 
 @dataclass
@@ -42,6 +60,7 @@ class Story:
     summary: str
     articles: list[str]
     sources: list[Source]
+    common: list[str] = field(default_factory=list)
     only_in: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -62,29 +81,69 @@ def _outlet(article: Article) -> str:
     return article.outlet or article.id
 
 
-def _story_summary(articles: list[Article]) -> str:
-    """Which outlet reported what: each source's leading summary sentences, attributed."""
-    parts = []
-    for article in articles:
-        sentences = article.summary.sentences if article.summary else []
-        text = " ".join(s.english for s in sentences[:SUMMARY_SENTENCES_PER_SOURCE]).strip()
-        language = LANGUAGE_NAMES.get(article.language or "", article.language or "")
-        parts.append(f"{_outlet(article)} ({language}{', ' + article.published if article.published else ''}): "
-                     f"{text or article.title.english or ''}")
-    return " ".join(parts)
+def _detail(item: str) -> str:
+    """An evidence item as shown to readers: the name or number alone."""
+    return item.split(":", 1)[1]
+
+
+def _details(items: frozenset[str] | set[str]) -> list[str]:
+    """Readable items (names in their folded source spelling, places in English, numbers), skeletons left out."""
+    return sorted(_detail(i) for i in items if not i.startswith("skeleton:"))
+
+
+def _common(evidence: list[Evidence]) -> list[str]:
+    return _details(frozenset.intersection(*(e.items for e in evidence))) if len(evidence) > 1 else []
 
 
 def _only_in(evidence: list[Evidence]) -> dict[str, list[str]]:
-    """Details (numbers, names) one source reports and the others in the story do not."""
+    """Details (names, places, numbers) one source reports and the others in the story do not."""
     if len(evidence) < 2:
         return {}
     result = {}
     for e in evidence:
         others = set().union(*(o.items for o in evidence if o is not e))
-        details = sorted(i.split(":", 1)[1] for i in e.items - others if not i.startswith("en:"))
+        details = _details(e.items - others)
         if details:
             result[e.article.id] = details
     return result
+
+
+def _story_summary(articles: list[Article], only_in: dict[str, list[str]]) -> str:
+    """Which outlet reported what: each source's leading summary sentences, attributed, then the
+    details only one source reports."""
+    parts = []
+    if len(articles) > 1:
+        parts.append(f"Reported by {len(articles)} sources: {', '.join(_outlet(a) for a in articles)}.")
+    for article in articles:
+        sentences = article.summary.sentences if article.summary else []
+        text = " ".join(s.english for s in sentences[:SUMMARY_SENTENCES_PER_SOURCE]).strip()
+        language = LANGUAGE_NAMES.get(article.language or "", article.language or "")
+        text = text or article.title.english or "no English summary yet."
+        parts.append(f"{_outlet(article)} ({language}{', ' + article.published if article.published else ''}): "
+                     f"{text}")
+    for article in articles:
+        if only_in.get(article.id):
+            parts.append(f"Only {_outlet(article)} mentions: {', '.join(only_in[article.id])}.")
+    return " ".join(parts)
+
+
+def _lead(story: list[Article]) -> Article:
+    """The article whose title heads the story: an English original, else the longest article."""
+    return max(story, key=lambda a: (a.language == "en", len(a.sentences())))
+
+
+def _headline(article: Article) -> str:
+    """The lead's English title, else its first summary sentence; a runaway translation is cut short."""
+    if article.language == "en":
+        text = article.title.source
+    elif article.title.english:
+        text = article.title.english
+    elif article.summary and article.summary.sentences:
+        text = article.summary.sentences[0].english
+    else:
+        text = article.title.source
+    text = " ".join((text or article.id).split())
+    return text if len(text) <= MAX_HEADLINE else text[:MAX_HEADLINE].rsplit(" ", 1)[0] + " …"
 
 
 def _recency(story: list[Article]) -> str:
@@ -98,15 +157,17 @@ def build_brief(articles: list[Article], date: str | None = None, digest_dir: st
     groups.sort(key=len, reverse=True)
     stories = []
     for n, group in enumerate(groups, start=1):
-        lead = next((a for a in group if a.language == "en"), group[0])
+        evidence = [evidence_of(a) for a in group]
+        only_in = _only_in(evidence)
         stories.append(Story(
             id=f"s{n}",
-            headline=lead.title.english or lead.title.source or lead.id,
-            summary=_story_summary(group),
+            headline=_headline(_lead(group)),
+            summary=_story_summary(group, only_in),
             articles=[a.id for a in group],
             sources=[Source(a.id, _outlet(a), a.language or "", a.published, a.title.english or a.title.source,
                             f"{digest_dir}/{a.id}.html") for a in group],
-            only_in=_only_in([evidence_of(a) for a in group]),
+            common=_common(evidence),
+            only_in=only_in,
         ))
     dates = sorted(a.published for a in articles if a.published)
     models = sorted({model_line(a.models[k]) for a in articles for k in ("translate", "summarize") if k in a.models})
@@ -144,7 +205,7 @@ def run_brief(
     single = output.suffix.lower() in (".html", ".md", ".json")
     root = output.parent if single else output
     digest_dir = root / (f"{output.stem}-articles" if single else "articles")
-    articles, failed = collect(inputs, from_json=False)
+    articles, failed = collect_brief_inputs(inputs)
     articles = reuse_digests([a for a in articles if in_range(a, since, until)], digest_dir)
     report = DigestReport(failed=failed)
     digest_articles(articles, digest_dir, ["html", "json"], settings, summary, report, progress)

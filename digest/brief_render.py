@@ -32,6 +32,8 @@ def _markdown(brief: Brief) -> str:
               enumerate(brief.stories, start=1)]
     for story in brief.stories:
         lines += ["", f'<a id="{story.id}"></a>', f"## {md_cell(story.headline)}", "", story.summary, ""]
+        if story.common:
+            lines += [f"All sources: {', '.join(story.common)}", ""]
         for i, source in enumerate(story.sources):
             outlet, language, published, title = _source_line(story, i)
             only = story.only_in.get(source.id)
@@ -59,7 +61,10 @@ def _html(brief: Brief) -> str:
             )
         sections.append(
             f'<section id="{story.id}" aria-labelledby="{story.id}-h"><h2 id="{story.id}-h">{escape(story.headline)}'
-            f'</h2><p dir="auto">{escape(story.summary)}</p><ul>{"".join(items)}</ul></section>'
+            f'</h2><p dir="auto">{escape(story.summary)}</p>'
+            + (f'<p><small>All sources: <span dir="auto">{escape(", ".join(story.common))}</span></small></p>'
+               if story.common else "")
+            + f'<ul>{"".join(items)}</ul></section>'
         )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
