@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from cli_commands.articles import compare, digest, inspect, summarize, translate
+from cli_commands.batch import batch
 from cli_commands.brief import brief
 from cli_commands.cache import cache_app
 from cli_commands.common import interrupt, stdout
@@ -24,7 +25,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-for command in (digest, brief, translate, summarize, compare, inspect):
+for command in (digest, brief, translate, summarize, compare, inspect, batch):
     app.command()(command)
 app.add_typer(models_app, name="models")
 app.add_typer(cache_app, name="cache")

@@ -58,7 +58,9 @@ class TranslationCache:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_cache_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        # One connection may be used from another thread than the one that opened it (Ray calls actors
+        # from its own threads); calls never overlap, and SQLite itself is serialized.
+        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(_SCHEMA)

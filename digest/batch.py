@@ -1,0 +1,392 @@
+"""`mtdigest batch`: digest a whole corpus, in this process or across a Ray cluster, resumably.
+
+One code path does the work, two schedulers run it:
+
+    read (stateless, per input file) → plan (skip what the manifest says is done; pack the rest
+    into batches of about `batch_sentences`) → `BatchWorker` per batch (translate, summarize,
+    render, write atomically; one result per article) → manifest
+
+In-process, the batches run one after another in one `BatchWorker`. With Ray, the reads are
+tasks over a `ray.data` Dataset and the batches go through `map_batches` with `BatchWorker`
+as the callable class: an actor pool whose actors load the models once and take many
+batches, one GPU each when the cluster has GPUs. Batches are planned before either scheduler
+runs, so both translate exactly the same batches and write identical outputs.
+
+A failing article is recorded as failed and the batch goes on; a worker that dies (a crash,
+an OOM kill) is restarted by Ray and its batch retried; a batch whose worker keeps dying is
+reported as failed, and the run still completes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from digest.jobs import SummarySettings
+from digest.manifest import Manifest, plan
+from digest.render import render
+from ingest.readers import _files_under, read_path
+from mt.article import Article
+from mt.errors import MtdigestError
+from mt.output import write_atomic
+from mt.pipeline import TranslateSettings, TranslationSession
+
+FAULT_ENV = "MTDIGEST_INJECT_FAULT"
+Say = Callable[[str], None]
+
+
+@dataclass
+class BatchSettings:
+    formats: Sequence[str] = ("html", "md", "json")
+    translate: TranslateSettings = field(default_factory=TranslateSettings)
+    summary: SummarySettings = field(default_factory=SummarySettings)
+    batch_sentences: int = 256
+    """Articles are packed into batches of about this many sentences (the unit of scheduling)."""
+    force: bool = False
+    """Redo every article, whatever the manifest says."""
+
+
+@dataclass
+class RayOptions:
+    address: str | None = None
+    """None or "local": a Ray runtime on this machine (or RAY_ADDRESS); "auto" or HOST:PORT: a running cluster."""
+    actors: int = 0
+    """Actor pool size; 0: one per GPU in the cluster, else one per CPU."""
+    gpus_per_actor: float | None = None
+    """None: 1 when the cluster has GPUs, else CPU actors."""
+    retries: int = 2
+    """Restarts of a dead actor and retries of its batch before the batch is reported failed."""
+
+
+@dataclass
+class BatchReport:
+    processed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    """(article id or input, error) for every article or input that failed."""
+    manifest: Path | None = None
+    seconds: float = 0.0
+    sentences: int = 0
+    """Sentences of the articles planned for processing."""
+
+    @property
+    def done(self) -> list[str]:
+        """Articles processed successfully in this run."""
+        failed = {where for where, _ in self.failed}
+        return [i for i in self.processed if i not in failed]
+
+
+# ---------------------------------------------------------------- reading (stateless tasks)
+
+def list_inputs(inputs: Sequence[str]) -> list[dict[str, Any]]:
+    """One row per input file (directories expanded as `digest` does); missing ones become error rows."""
+    rows: list[dict[str, Any]] = []
+    for item in inputs:
+        path = Path(item)
+        if item == "-":
+            rows.append({"path": "", "display": "-", "error": "batch reads files and directories, not standard input"})
+        elif path.is_dir():
+            files = _files_under(path)
+            rows += [{"path": str(f.resolve()), "display": str(f), "error": ""} for f in files]
+            if not files:
+                rows.append({"path": "", "display": item, "error": "directory holds no .txt, .html, .json or .jsonl files"})
+        elif not path.exists():
+            rows.append({"path": "", "display": item, "error": "no such file or directory"})
+        else:
+            rows.append({"path": str(path.resolve()), "display": item, "error": ""})
+    return [{"order": order, **row} for order, row in enumerate(rows)]
+
+
+def read_input(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The articles of one input file as rows (article JSON, or the error that replaced it)."""
+    base = {"order": int(row["order"]), "input": str(row["display"]), "input_sha256": ""}
+    if row["error"]:
+        return [{**base, "index": 0, "article": "", "error": str(row["error"])}]
+    path = Path(str(row["path"]))
+    try:
+        base["input_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        pass  # read_path reports it
+    out = []
+    for index, item in enumerate(read_path(path, str(row["display"]))):
+        if isinstance(item, MtdigestError):
+            out.append({**base, "index": index, "article": "", "error": str(item)})
+        else:
+            out.append({**base, "index": index, "article": json.dumps(item.to_dict(), ensure_ascii=False), "error": ""})
+    return out
+
+
+# ---------------------------------------------------------------- the per-batch work
+
+class BatchWorker:
+    """Models loaded once; then any number of batches: translate, summarize, render, write each article.
+
+    Every article gets one result (`ok` with its outputs, or `failed` with the error); nothing an article
+    does stops the others. Called with a Ray Data batch (column `articles`: JSON lists of article objects,
+    one planned batch per row), it is the callable class of the actor pool.
+    """
+
+    def __init__(self, translate: TranslateSettings, summary: SummarySettings, output: str,
+                 formats: Sequence[str], env: dict[str, str] | None = None) -> None:
+        os.environ.update(env or {})  # the driver's MTDIGEST_* settings, on any machine of the cluster
+        self.summary = summary
+        self.output = Path(output)
+        self.formats = list(formats)
+        self.session = TranslationSession(translate)
+        self._summarizer: Any = None
+
+    def load_models(self, articles: list[Article]) -> None:
+        """Load every model these articles need now: a missing one stops the run before any work."""
+        self.session.prepare(articles)
+        if self.summary.method == "abstractive":
+            self.summarizer()
+
+    def summarizer(self) -> Any:
+        if self._summarizer is None:
+            from summarize import load_summarizer
+
+            s = self.session.settings
+            self._summarizer = load_summarizer(self.session.lock.summarizer(), self.summary.engine, s.device, "auto")
+        return self._summarizer
+
+    def process(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        articles = [Article.from_dict(data) for data in batch]
+        for article in articles:
+            _inject_fault(article.id)
+        errors: dict[str, str] = {}
+        self._translate(articles, errors)
+        if self.summary.method != "none":
+            for article in articles:
+                if article.id not in errors:
+                    self._guard(article, errors, self._summarize)
+        outputs: dict[str, list[str]] = {}
+        for article in articles:
+            if article.id not in errors:
+                outputs[article.id] = self._guard(article, errors, self._write) or []
+        return [_result(a, errors.get(a.id), outputs.get(a.id, [])) for a in articles]
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        import numpy as np
+
+        results = [r for articles in batch["articles"] for r in self.process(json.loads(articles))]
+        return {"result": np.array([json.dumps(r, ensure_ascii=False) for r in results], dtype=object)}
+
+    def _translate(self, articles: list[Article], errors: dict[str, str]) -> None:
+        try:
+            failed = self.session.translate(articles).failed
+        except Exception as exc:  # noqa: BLE001 - one article's trouble must not sink its batch
+            if len(articles) == 1:
+                errors[articles[0].id] = _describe(exc)
+            else:  # find the article at fault: the others are translated one by one
+                for article in articles:
+                    self._translate([article], errors)
+            return
+        by_input = {a.source_path or a.id: a.id for a in articles}
+        for error in failed:
+            where = getattr(error, "path", None)
+            errors[by_input.get(where, where or "?")] = str(error)
+
+    def _summarize(self, article: Article) -> None:
+        from summarize import summarize
+
+        summarizer = self.summarizer() if self.summary.method == "abstractive" else None
+        summarize(article, summarizer, method=self.summary.method, sentences=self.summary.sentences,
+                  ratio=self.summary.ratio)
+
+    def _write(self, article: Article) -> list[str]:
+        rendered = {f"{article.id}.{fmt}": render(article, fmt) for fmt in self.formats}
+        for name, text in rendered.items():
+            write_atomic(self.output / name, text)
+        return list(rendered)
+
+    @staticmethod
+    def _guard(article: Article, errors: dict[str, str], step: Callable[[Article], Any]) -> Any:
+        try:
+            return step(article)
+        except Exception as exc:  # noqa: BLE001 - reported in the manifest, the batch goes on
+            errors[article.id] = _describe(exc)
+            return None
+
+
+def _result(article: Article, error: str | None, outputs: list[str]) -> dict[str, Any]:
+    keys = ("method", "alias", "revision", "engine", "precision", "signature")
+    models = {stage: {k: v for k, v in info.items() if k in keys} for stage, info in article.models.items()}
+    return {"id": article.id, "status": "failed" if error else "ok", "error": error, "outputs": outputs,
+            "models": models, "sentences": len(article.sentences())}
+
+
+def _describe(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, MtdigestError) else f"{type(exc).__name__}: {exc}"
+
+
+def _inject_fault(article_id: str) -> None:
+    """Fault-injection hook for testing recovery (MTDIGEST_INJECT_FAULT; unset in normal use).
+
+    `crash-once:ID:MARKER` ends the worker process abruptly (as an OOM kill would) the first time it
+    meets article ID, creating the file MARKER so the retry goes through; `crash:ID` does so every time.
+    """
+    spec = os.environ.get(FAULT_ENV, "")
+    kind, _, rest = spec.partition(":")
+    target, _, marker = rest.partition(":")
+    if not spec or target != article_id:
+        return
+    if kind == "crash-once":
+        try:
+            Path(marker).touch(exist_ok=False)
+        except FileExistsError:
+            return
+    if kind in ("crash", "crash-once"):
+        os._exit(75)
+
+
+# ---------------------------------------------------------------- the run and its two schedulers
+
+def run_batch(
+    inputs: Sequence[str], output: Path, settings: BatchSettings, ray: RayOptions | None = None,
+    say: Say | None = None,
+) -> BatchReport:
+    """Read, plan, process and record every input; failures are reported in the manifest, not fatal."""
+    started = time.perf_counter()
+    output = output.resolve()
+    output.mkdir(parents=True, exist_ok=True)
+    t = settings.translate
+    settings = dataclasses.replace(settings, translate=dataclasses.replace(
+        t, lock_path=t.lock_path and t.lock_path.resolve(), glossary=t.glossary and t.glossary.resolve()))
+    worker_args = {"translate": settings.translate, "summary": settings.summary, "output": str(output),
+                   "formats": list(settings.formats),
+                   "env": {k: v for k, v in os.environ.items() if k.startswith("MTDIGEST_")}}
+    scheduler = InProcess(worker_args) if ray is None else OnRay(worker_args, ray, quiet=say is None)
+    manifest = Manifest() if settings.force else Manifest.load(output)
+    with scheduler:
+        batches, report = plan(scheduler.read(list_inputs(inputs)), manifest, output, settings)
+        report.manifest = manifest.save(output)
+        if say:
+            say(f"{sum(map(len, batches))} article(s) to process in {len(batches)} batch(es); "
+                f"{len(report.skipped)} unchanged since the last run")
+        try:
+            for results in scheduler.process(batches):
+                for result in results:
+                    _record(manifest, result, report)
+                manifest.save(output)
+                if say:
+                    say(f"{len(report.processed)}/{sum(map(len, batches))} article(s) done")
+            for entry in (manifest.articles[a["id"]] for batch in batches for a in batch):
+                if entry.status == "pending":  # its batch never came back: the worker kept dying
+                    entry.status = "failed"
+                    entry.error = (f"its worker died {scheduler.attempts} time(s) on this batch; "
+                                   "run again to retry")
+                    report.failed.append((entry.id, entry.error))
+        finally:
+            manifest.save(output)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _record(manifest: Manifest, result: dict[str, Any], report: BatchReport) -> None:
+    entry = manifest.articles[result["id"]]
+    entry.status, entry.error, entry.outputs, entry.models = (
+        result["status"], result["error"], result["outputs"], result["models"])
+    report.processed.append(entry.id)
+    if entry.error:
+        report.failed.append((entry.id, entry.error))
+
+
+class InProcess:
+    """Batches one after another in this process, in one worker (models loaded once)."""
+
+    attempts = 1
+
+    def __init__(self, worker_args: dict[str, Any]) -> None:
+        self.worker_args = worker_args
+        self.worker: BatchWorker | None = None
+
+    def __enter__(self) -> InProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.worker and self.worker.session.cache:
+            self.worker.session.cache.close()
+
+    def read(self, files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [row for file in files for row in read_input(file)]
+
+    def process(self, batches: list[list[dict[str, Any]]]) -> Iterator[list[dict[str, Any]]]:
+        if not batches:
+            return
+        self.worker = BatchWorker(**self.worker_args)
+        self.worker.load_models([Article.from_dict(a) for batch in batches for a in batch])
+        for batch in batches:
+            yield self.worker.process(batch)
+
+
+class OnRay:
+    """Reads as Ray tasks, batches through an actor pool (`map_batches` with `BatchWorker`)."""
+
+    def __init__(self, worker_args: dict[str, Any], options: RayOptions, quiet: bool = False) -> None:
+        self.worker_args = worker_args
+        self.options = options
+        self.quiet = quiet
+        self.started = False
+        self.attempts = options.retries + 1
+
+    def __enter__(self) -> OnRay:
+        import ray
+        import ray.data
+
+        if not ray.is_initialized():
+            address = None if self.options.address in (None, "", "local") else self.options.address
+            ray.init(address=address, include_dashboard=False, log_to_driver=not self.quiet)
+            self.started = True
+        self.context = ray.data.DataContext.get_current()
+        self.saved = (self.context.max_errored_blocks, self.context.enable_progress_bars)
+        # A batch whose worker keeps dying is dropped (and reported), not fatal to the whole run.
+        self.context.max_errored_blocks = -1
+        self.context.enable_progress_bars = not self.quiet
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import ray
+
+        self.context.max_errored_blocks, self.context.enable_progress_bars = self.saved
+        if self.started:
+            ray.shutdown()
+
+    def read(self, files: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        import ray.data
+
+        if not files:
+            return []
+        dataset = ray.data.from_items(files, override_num_blocks=min(len(files), 256))
+        return dataset.flat_map(read_input, max_retries=self.options.retries).take_all()
+
+    def pool(self) -> dict[str, Any]:
+        """Actor pool size and resources per actor: one GPU each when the cluster has GPUs, else one CPU."""
+        import ray
+        import ray.data
+
+        resources = ray.cluster_resources()
+        gpus = resources.get("GPU", 0)
+        per_actor = self.options.gpus_per_actor if self.options.gpus_per_actor is not None else (1 if gpus else 0)
+        actors = self.options.actors or max(1, int(gpus // per_actor) if per_actor else int(resources.get("CPU", 1)))
+        return {"compute": ray.data.ActorPoolStrategy(size=actors), "num_cpus": 1,
+                **({"num_gpus": per_actor} if per_actor else {})}
+
+    def process(self, batches: list[list[dict[str, Any]]]) -> Iterator[list[dict[str, Any]]]:
+        import ray.data
+
+        if not batches:
+            return
+        rows = [{"batch": i, "articles": json.dumps(b, ensure_ascii=False)} for i, b in enumerate(batches)]
+        dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
+            BatchWorker, fn_constructor_kwargs=self.worker_args, batch_size=1, batch_format="numpy",
+            max_restarts=self.options.retries, max_task_retries=self.options.retries, **self.pool(),
+        )
+        for batch in dataset.iter_batches(batch_size=None, batch_format="numpy"):
+            yield [json.loads(r) for r in batch["result"]]
