@@ -38,6 +38,8 @@ class Seq2SeqModel:
         self.device = device
         self.precision = precision
         self.tokenizer: PreTrainedTokenizerBase = AutoTokenizer.from_pretrained(str(model_dir))
+        # Start, end, pad and language-code ids: filtered out of every generated row.
+        self.special_ids = frozenset(self.tokenizer.all_special_ids)
 
     def describe(self) -> dict[str, Any]:
         """Alias, repo, revision, engine, device and precision: recorded beside every output."""

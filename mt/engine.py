@@ -88,8 +88,7 @@ class TranslationEngine(Seq2SeqModel, ABC):
 
     def content_ids(self, ids: list[int]) -> list[int]:
         """Generated ids without language code, start, end and padding tokens."""
-        special = set(self.tokenizer.all_special_ids)
-        return [i for i in ids if i not in special]
+        return [i for i in ids if i not in self.special_ids]
 
     def translate(self, texts: list[str], language: str, options: DecodingOptions, target: str = "en") -> list[str]:
         """Translate one batch of source strings (into English unless another `target` is asked)."""

@@ -68,8 +68,7 @@ class Summarizer(Seq2SeqModel, ABC):
         return [len(ids) for ids in self.token_ids(texts)] if texts else []
 
     def decode(self, ids: list[int]) -> str:
-        special = set(self.tokenizer.all_special_ids)
-        content = [i for i in ids if i not in special]
+        content = [i for i in ids if i not in self.special_ids]
         return self.tokenizer.decode(content, skip_special_tokens=True, clean_up_tokenization_spaces=True).strip()
 
     def summarize_texts(self, texts: list[str], limits: Limits, options: SummaryOptions) -> list[str]:
