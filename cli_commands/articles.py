@@ -106,7 +106,7 @@ def digest(
         lock, engine, device, precision, model, beam, fast, max_batch_tokens, glossary, no_cache,
         no_repeat_ngram=no_repeat_ngram, repetition_penalty=repetition_penalty, length_penalty=length_penalty,
     )
-    summary = SummarySettings(method=method, sentences=sentences, ratio=ratio, engine=engine)
+    summary = SummarySettings(method=method, sentences=sentences, ratio=ratio, engine=engine, greedy=fast)
     with progress_bars(quiet) as progress:
         report = run_digest(inputs, output, formats, settings, summary, from_json=from_json, progress=progress)
     finish(report, quiet)

@@ -62,7 +62,7 @@ def brief(
             raise typer.Exit(2)
     settings = translate_settings(lock, engine, device, precision, model, beam, fast, max_batch_tokens, glossary,
                                    no_cache)
-    summary = SummarySettings(method=method, engine=engine)
+    summary = SummarySettings(method=method, engine=engine, greedy=fast)
     with progress_bars(quiet) as progress:
         report = run_brief(inputs, output, formats, settings, summary, date, since, until, progress=progress)
     finish(report, quiet)

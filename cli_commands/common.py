@@ -107,7 +107,7 @@ ModelOpt = Annotated[
     Optional[str], typer.Option(help="Lock alias of the translator (default: per language, from the lock).")
 ]
 BeamOpt = Annotated[int, typer.Option(help="Beam size.")]
-FastOpt = Annotated[bool, typer.Option("--fast", help="Greedy decoding (beam 1).")]
+FastOpt = Annotated[bool, typer.Option("--fast", help="Greedy decoding (beam 1) for translation and summaries.")]
 BatchOpt = Annotated[int, typer.Option(help="Token budget of one batch (padded).")]
 GlossaryOpt = Annotated[Optional[Path], typer.Option(help="TSV/CSV of source<TAB>english terms to keep consistent.")]
 NoRepeatOpt = Annotated[int, typer.Option(help="Never repeat an n-gram of this size (0: off); stops repetition loops.")]

@@ -26,12 +26,22 @@ from mt.translate import ProgressCallback
 
 @dataclass
 class SummarySettings:
-    """How to summarize: `abstractive` (a locked BART model), `extractive` (no model) or `none`."""
+    """How to summarize: `abstractive` (a locked BART model), `extractive` (no model) or `none`.
+
+    `greedy`: beam 1 instead of the summarizer's default beam (`--fast` asks it of every model).
+    """
 
     method: str = "abstractive"
     sentences: int | None = None
     ratio: float | None = None
     engine: str = "auto"
+    greedy: bool = False
+
+    def options(self) -> Any:
+        """The summarizer's decoding options for these settings."""
+        from summarize.engine import SummaryOptions
+
+        return SummaryOptions(beam_size=1) if self.greedy else SummaryOptions()
 
 
 @dataclass
@@ -174,7 +184,8 @@ def _summarize(articles: list[Article], summarizer: Any, summary: SummarySetting
         if not _needs_summary(article, summary):
             continue
         try:
-            summarize(article, summarizer, method=summary.method, sentences=summary.sentences, ratio=summary.ratio)
+            summarize(article, summarizer, method=summary.method, sentences=summary.sentences, ratio=summary.ratio,
+                      options=summary.options())
         except MtdigestError as error:
             report.failed.append(error)
 

@@ -61,6 +61,9 @@ def test_json_validates_against_the_schema_and_keeps_every_sentence(digests: Pat
         assert data["models"]["translate"]["alias"] == "tiny-nllb"
         assert data["summary"]["method"] == "abstractive" and data["summary"]["sentences"]
         assert data["models"]["summarize"]["alias"] == "tiny-bart"
+        # --fast is greedy for every model: the translation and the summary signatures both say beam 1.
+        assert "|beam:1|" in data["models"]["translate"]["signature"]
+        assert "|beam:1|" in data["models"]["summarize"]["signature"]
 
 
 def test_html_has_every_sentence_once_in_order_beside_its_english(digests: Path) -> None:
