@@ -91,7 +91,7 @@ def render_html(article: Article) -> str:
 def _header(article: Article, head: Header, lang: str) -> str:
     rows = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in head.fields)
     source_title = (
-        f'<p class="source-title src" lang="{lang}" dir="rtl">{escape(article.title.source)}</p>'
+        f'<p class="source-title src" lang="{escape(lang)}" dir="rtl">{escape(article.title.source)}</p>'
         if article.title.source and article.language != "en" else ""
     )
     return f"<header><h1>{escape(head.english_title)}</h1>{source_title}<dl class=\"meta\">{rows}</dl></header>"
@@ -104,14 +104,14 @@ def _summary(summary: Summary | None, article: Article, lang: str) -> str:
     items = []
     for sentence in summary.sentences:
         support = "".join(
-            f'<blockquote class="src" lang="{lang}" dir="rtl"><a href="#{escape(sid)}">{escape(sid)}</a> '
+            f'<blockquote class="src" lang="{escape(lang)}" dir="rtl"><a href="#{escape(sid)}">{escape(sid)}</a> '
             f"{escape(by_id[sid].source)}</blockquote>"
             for sid in sentence.support if sid in by_id
         )
         support_block = f'<div class="support">{support}</div>' if support and article.language != "en" else ""
         items.append(f"<li>{escape(sentence.english)}{_flags(sentence.flags)}{support_block}</li>")
     back = (
-        f'<p class="src" lang="{lang}" dir="rtl">{escape(summary.back_translation)}</p>'
+        f'<p class="src" lang="{escape(lang)}" dir="rtl">{escape(summary.back_translation)}</p>'
         if summary.back_translation else ""
     )
     return (
@@ -131,7 +131,7 @@ def _pairs(article: Article, lang: str) -> str:
                 f'<tr id="{escape(s.id)}"><td class="sid"><a href="#{escape(s.id)}" title="cite as {escape(s.id)}">'
                 f"{escape(s.id)}</a></td>"
                 f'<td class="en" lang="en">{escape(s.english or "")}{_flags(s.flags)}</td>'
-                f'<td class="src" lang="{s_lang}" dir="{source_dir}">{escape(s.source)}</td></tr>'
+                f'<td class="src" lang="{escape(s_lang)}" dir="{source_dir}">{escape(s.source)}</td></tr>'
             )
         bodies.append(f'<tbody id="{escape(paragraph.id)}">{"".join(rows)}</tbody>')
     return (

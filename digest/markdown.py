@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from digest.meta import header_of
 from mt.article import Article, Flag
 from mt.output import md_cell
 
 
 def _flags(flags: list[Flag]) -> str:
-    return "".join(f" ⚠ *{f.code.replace('_', ' ')}*" + (f" ({md_cell(f.detail)})" if f.detail else "") for f in flags)
+    return "".join(f" ⚠ *{md_cell(f.code.replace('_', ' '))}*" + (f" ({md_cell(f.detail)})" if f.detail else "")
+                   for f in flags)
+
+
+def _anchor(sentence_id: str) -> str:
+    """The HTML anchor of a sentence (`p3.s2` → `p3s2`): word characters only, so it is safe in a link or a row."""
+    return re.sub(r"[^\w-]", "", sentence_id)
 
 
 def render_markdown(article: Article) -> str:
@@ -20,25 +28,26 @@ def render_markdown(article: Article) -> str:
     lines += [f"- **{label}:** {md_cell(value)}" for label, value in head.fields]
     by_id = {s.id: s for s in article.sentences()}
     if article.summary and article.summary.sentences:
-        lines += ["", f"## Summary ({article.summary.method})", ""]
+        lines += ["", f"## Summary ({md_cell(article.summary.method)})", ""]
         for n, sentence in enumerate(article.summary.sentences, start=1):
-            support = ", ".join(f"[{sid}](#{sid.replace('.', '')})" for sid in sentence.support if sid in by_id)
+            support = ", ".join(f"[{md_cell(sid)}](#{_anchor(sid)})" for sid in sentence.support if sid in by_id)
             lines.append(f"{n}. {md_cell(sentence.english)}{_flags(sentence.flags)}"
                          + (f" — from {support}" if support else ""))
             if article.language != "en":
                 lines += [f"   > {md_cell(by_id[sid].source)}" for sid in sentence.support if sid in by_id]
         if article.summary.back_translation:
             lines += ["", f"> {md_cell(article.summary.back_translation)}"]
-    lines += ["", "## Full text, sentence by sentence", "", f"| id | English | Source ({article.language}) |",
-              "|---|---|---|"]
+    lines += ["", "## Full text, sentence by sentence", "",
+              f"| id | English | Source ({md_cell(article.language or 'und')}) |", "|---|---|---|"]
     for paragraph in article.paragraphs:
         for s in paragraph.sentences:
-            lines.append(f"| <a id=\"{s.id.replace('.', '')}\"></a>{s.id} | {md_cell(s.english or '')}"
+            lines.append(f"| <a id=\"{_anchor(s.id)}\"></a>{md_cell(s.id)} | {md_cell(s.english or '')}"
                          f"{_flags(s.flags)} | {md_cell(s.source)} |")
     if article.removed:
         lines += ["", "<details><summary>Removed page furniture</summary>", ""]
-        lines += [f"- {md_cell(r.text)} — *{r.reason}*" for r in article.removed]
+        lines += [f"- {md_cell(r.text)} — *{md_cell(r.reason)}*" for r in article.removed]
         lines += ["", "</details>"]
     if head.signature:
-        lines += ["", f"<sub>Machine translation: check the source before quoting. `{head.signature}`</sub>"]
+        lines += ["", "<sub>Machine translation: check the source before quoting. "
+                      f"<code>{md_cell(head.signature)}</code></sub>"]
     return "\n".join(lines) + "\n"

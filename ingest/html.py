@@ -29,19 +29,31 @@ class HtmlArticle:
 
 
 def _fallback_text(html: str) -> str:
+    import lxml.etree
     import lxml.html
 
     try:
         root = lxml.html.fromstring(html)
     except Exception:  # noqa: BLE001 - lxml raises several types for broken markup
         return ""
-    for element in root.xpath("|".join(f"//{tag}" for tag in _CHROME)):
-        element.drop_tree()
-    container = (root.xpath("//article") or root.xpath("//main") or root.xpath("//body") or [root])[0]
-    for element in container.iter(*_BLOCKS):
-        element.tail = ("\n" + element.tail) if element.tail else "\n"
-    text = container.text_content()
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+    outside_chrome = "[not(ancestor::*[" + " or ".join(f"self::{tag}" for tag in _CHROME) + "])]"
+    container = next(
+        (found[0] for tag in ("article", "main", "body") if (found := root.xpath(f"//{tag}{outside_chrome}"))), root
+    )
+    # The text is gathered, never written back into the tree: lxml parses control characters
+    # (`<br>\x08`) that it then refuses to set as an element's text or tail.
+    parts: list[str] = []
+    walk = lxml.etree.iterwalk(container, events=("start", "end", "comment", "pi"))
+    for event, element in walk:
+        if element.tag in _BLOCKS:
+            parts.append("\n")
+        if event == "start" and element.tag in _CHROME:
+            walk.skip_subtree()
+        elif event == "start":
+            parts.append(element.text or "")
+        elif element is not container:  # the end of an element, or a comment: only its tail is text
+            parts.append(element.tail or "")
+    return "\n".join(line.strip() for line in "".join(parts).splitlines() if line.strip())
 
 
 def extract_html(html: str) -> HtmlArticle:

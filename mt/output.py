@@ -7,6 +7,7 @@ leaves a half-written output behind.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -25,6 +26,16 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+# Everything `str.splitlines()` breaks on: none of it may end a table row or a list item early.
+_LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Markdown that article text must not form: cell pipes, raw HTML, links and images, code spans, entities.
+_MARKDOWN_ACTIVE = re.compile(r"[\\|<\[\]`]|&(?=#?\w+;)")
+
+
 def md_cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: pipes escaped, line breaks as <br>."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")
+    """Text safe inside a Markdown table cell or list item: one line that renders as written.
+
+    Backslash escapes keep `|`, `<`, `[`, `]`, backticks and entities literal (no injected markup,
+    no broken rows); line breaks become <br>.
+    """
+    return _LINE_BREAKS.sub("<br>", _MARKDOWN_ACTIVE.sub(lambda m: "\\" + m.group(0), text))
