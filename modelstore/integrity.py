@@ -1,10 +1,13 @@
-"""Marker files that record what was checked, so `models list` knows a model's state without re-hashing.
+"""Marker files that record what was checked, so `models list` and every model load know a model's state
+without re-hashing.
 
 Two small JSON files, both ignored by `verify` when it looks for unexpected files:
 
-- `MODEL_DIR/.mtdigest-verified.json`: the revision and, per locked file, the size and sha256 that were
-  checked plus the file's mtime at that moment. It stays valid while the lock pins exactly those hashes
-  and every file keeps its size and mtime; any change to a file (or to the lock) invalidates it.
+- `MODEL_DIR/.mtdigest-verified.json`: the revision and, per file that was hashed and found matching the
+  lock, the size and sha256 plus the file's mtime at that moment. A file's record stays valid while the
+  lock pins that hash and the file keeps its size and mtime; any change to a file (or to the lock)
+  invalidates it. The model counts as verified when every locked file has a valid record; loading a model
+  re-hashes only the files without one (see `verify.check_before_load`).
 - `MODEL_DIR/ct2-<quantization>/mtdigest-convert.json`: what a CTranslate2 conversion was made from.
 """
 
@@ -12,12 +15,13 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from modelstore.hashing import FileDigest
-from modelstore.lock import ModelEntry
+from modelstore.lock import LockedFile, ModelEntry
 
 VERIFIED_MARKER = ".mtdigest-verified.json"
 CONVERT_MARKER = "mtdigest-convert.json"
@@ -66,25 +70,37 @@ def clear_verified_marker(root: Path) -> None:
     (root / VERIFIED_MARKER).unlink(missing_ok=True)
 
 
+def recorded_files(entry: ModelEntry, root: Path) -> dict[str, Any]:
+    """Per-file records of the verified marker (`size`, `sha256`, `mtime_ns`), when it is for this revision."""
+    marker = _read_json(root / VERIFIED_MARKER)
+    if not marker or marker.get("revision") != entry.revision or not isinstance(marker.get("files"), dict):
+        return {}
+    return marker["files"]
+
+
+def unchanged_since_hashed(locked: LockedFile, seen: Any, stat: os.stat_result) -> bool:
+    """The marker saw this file with the lock's sha256 (and size), and its size and mtime are still the same.
+
+    A stat, not a hash: an edit that restores both size and mtime goes unnoticed (`models verify` re-hashes).
+    """
+    if locked.sha256 is None or not isinstance(seen, dict) or seen.get("sha256") != locked.sha256:
+        return False
+    if locked.size is not None and seen.get("size") != locked.size:
+        return False
+    return stat.st_size == seen.get("size") and stat.st_mtime_ns == seen.get("mtime_ns")
+
+
 def is_verified(entry: ModelEntry, root: Path) -> bool:
     """True when the marker covers exactly the lock's files and hashes and no file changed since."""
-    marker = _read_json(root / VERIFIED_MARKER)
-    if not marker or marker.get("revision") != entry.revision or not entry.files:
-        return False
-    recorded = marker.get("files", {})
-    if set(recorded) != {f.path for f in entry.files}:
+    recorded = recorded_files(entry, root)
+    if not entry.files or set(recorded) != {f.path for f in entry.files}:
         return False
     for locked in entry.files:
-        seen = recorded[locked.path]
-        if locked.sha256 is None or seen.get("sha256") != locked.sha256:
-            return False
-        if locked.size is not None and seen.get("size") != locked.size:
-            return False
         try:
             stat = (root / locked.path).stat()
         except OSError:
             return False
-        if stat.st_size != seen.get("size") or stat.st_mtime_ns != seen.get("mtime_ns"):
+        if not unchanged_since_hashed(locked, recorded[locked.path], stat):
             return False
     return True
 
@@ -119,6 +135,10 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    """Atomically, through a temporary name of this writer's own (two processes may refresh a marker at once)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

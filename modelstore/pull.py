@@ -101,9 +101,9 @@ def pull_model(
         LockedFile(path=f.path, size=measured[f.path].size, sha256=measured[f.path].sha256)
         for f in files if f.path not in listed or listed[f.path].sha256 is None
     ]
-    if not result.unrecorded and entry.files:
+    if entry.files:  # unrecorded hashes too: loading then trusts, without re-hashing, the files the lock pins
         write_verified_marker(entry, root, result.digests)
-        result.verified = True
+        result.verified = not result.unrecorded
     return result
 
 

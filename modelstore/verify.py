@@ -1,14 +1,19 @@
-"""Re-hash a model on disk against the lock: per-file findings, and the verified marker on success."""
+"""Re-hash a model on disk against the lock (`models verify`), and the cheap check before every load."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from modelstore.hashing import FileDigest, OnBytes, digest_file
-from modelstore.integrity import clear_verified_marker, local_files, write_verified_marker
+from modelstore.integrity import (
+    clear_verified_marker, local_files, recorded_files, unchanged_since_hashed, write_verified_marker,
+)
 from modelstore.lock import ModelEntry
 from modelstore.store import model_dir
+from mt.errors import IntegrityError
 
 OK, MISMATCH, MISSING, EXTRA, UNRECORDED = "ok", "mismatch", "missing", "extra", "unrecorded"
 
@@ -61,14 +66,25 @@ class VerifyReport:
         return self.intact and not self.unrecorded
 
 
+def check_size(root: Path, relative: str, size: int | None) -> FileCheck | None:
+    """The finding when the file is missing or its size differs from the lock's; None when it is fine."""
+    try:
+        stat = (root / relative).stat()
+    except OSError:
+        return FileCheck(relative, MISSING)
+    if not S_ISREG(stat.st_mode):
+        return FileCheck(relative, MISSING)
+    if size is not None and stat.st_size != size:
+        return FileCheck(relative, MISMATCH, f"{size} bytes", f"{stat.st_size} bytes")
+    return None
+
+
 def check_file(root: Path, relative: str, sha256: str | None, size: int | None,
                on_bytes: OnBytes | None = None) -> tuple[FileCheck, FileDigest | None]:
     """Compare one file with what the lock records for it."""
-    if not (root / relative).is_file():
-        return FileCheck(relative, MISSING), None
-    if size is not None and (root / relative).stat().st_size != size:
-        actual = (root / relative).stat().st_size
-        return FileCheck(relative, MISMATCH, f"{size} bytes", f"{actual} bytes"), None
+    wrong = check_size(root, relative, size)
+    if wrong is not None:
+        return wrong, None
     digest = digest_file(root, relative, on_bytes)
     if sha256 is None:
         return FileCheck(relative, UNRECORDED, None, digest.sha256), digest
@@ -89,11 +105,58 @@ def verify_model(entry: ModelEntry, home: Path | None = None, on_bytes: OnBytes 
             report.digests.append(digest)
     if entry.files:
         report.checks.extend(FileCheck(p, EXTRA) for p in local_files(root) if p not in locked)
-    if report.verified:
+    if report.intact:  # unrecorded hashes too: loading then trusts the files the lock does pin
         write_verified_marker(entry, root, report.digests)
     elif root.is_dir():
         clear_verified_marker(root)
     return report
+
+
+def check_before_load(entry: ModelEntry, root: Path) -> None:
+    """Prove, cheaply, that a model's files are still the ones the lock pins, before they are loaded.
+
+    A file the verified marker saw with the lock's sha256 and whose size and mtime have not changed since
+    costs one stat. Any other file with a locked sha256 is re-hashed, and the marker refreshed when all
+    match; a file the lock has no sha256 for gets its size checked only. An edit that keeps both size and
+    mtime is the one change this misses, by design: `models verify` re-hashes everything.
+    Raises IntegrityError naming the model, each file that differs, and how to repair it.
+    """
+    recorded = recorded_files(entry, root)
+    matched: list[FileDigest] = []
+    problems: list[FileCheck] = []
+    rehashed = False
+    for locked in entry.files:
+        wrong = check_size(root, locked.path, locked.size)
+        if wrong is not None:
+            problems.append(wrong)
+            continue
+        if locked.sha256 is None:
+            continue
+        stat = (root / locked.path).stat()
+        if unchanged_since_hashed(locked, recorded.get(locked.path), stat):
+            matched.append(FileDigest(locked.path, stat.st_size, locked.sha256))
+            continue
+        check, digest = check_file(root, locked.path, locked.sha256, locked.size)
+        rehashed = True
+        if check.status == OK and digest is not None:
+            matched.append(digest)
+        else:
+            problems.append(check)
+    if problems:
+        raise IntegrityError(load_failure_message(entry, root, problems))
+    if rehashed:
+        with contextlib.suppress(OSError):  # a read-only models home: still loads, re-hashes next time
+            write_verified_marker(entry, root, matched)
+
+
+def load_failure_message(entry: ModelEntry, root: Path, problems: list[FileCheck]) -> str:
+    """One line: which model, which files differ from the lock (expected vs found), and how to repair it."""
+    details = "; ".join(check.describe() for check in problems)
+    return (
+        f"model '{entry.alias}' ({entry.repo}@{entry.revision[:12]}) in {root} is corrupt: {details}. "
+        f"Fetch it again with `mtdigest models pull {entry.alias}` (or `mtdigest models import` an archive), "
+        f"then check every file with `mtdigest models verify {entry.alias}`."
+    )
 
 
 def total_bytes(entry: ModelEntry, home: Path | None = None) -> int:

@@ -16,6 +16,7 @@ from transformers.utils import logging as transformers_logging
 
 from modelstore.lock import ModelEntry
 from modelstore.store import converted_dir, resolve_model
+from modelstore.verify import check_before_load
 from mt.errors import ModelMissing
 
 # Library code never prints: keep transformers' own progress bars and advice off the terminal.
@@ -56,10 +57,15 @@ def find_converted(entry: ModelEntry, home: Path | None = None) -> Path | None:
 
 
 def resolve_engine(entry: ModelEntry, engine: str, home: Path | None = None) -> tuple[Path, Path | None]:
-    """(source directory, CTranslate2 copy to run or None for transformers); ModelMissing says what to do."""
+    """(source directory, CTranslate2 copy to run or None for transformers).
+
+    ModelMissing says what to do when the model is absent; IntegrityError when its files no longer match
+    the lock (a stat per file while the verified marker holds, a re-hash of what changed otherwise).
+    """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine '{engine}' (expected one of {', '.join(ENGINES)})")
     source = resolve_model(entry, home)
+    check_before_load(entry, source)
     converted = find_converted(entry, home)
     if engine == "ctranslate2" and converted is None:
         raise ModelMissing(
@@ -96,7 +102,9 @@ def open_transformers(model_dir: Path, device: str = "auto", precision: str = "a
     if precision == "auto":
         precision = "fp16" if device.startswith("cuda") and not torch.cuda.is_bf16_supported() else "bf16"
     dtype = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}[precision]
-    model = AutoModelForSeq2SeqLM.from_pretrained(str(model_dir), dtype=dtype).to(device).eval()
+    # safetensors, or a pickled `pytorch_model.bin` (what most pinned models ship) read with torch's
+    # weights-only unpickler: no code in a weights file ever runs. Never `trust_remote_code`.
+    model = AutoModelForSeq2SeqLM.from_pretrained(str(model_dir), dtype=dtype, weights_only=True).to(device).eval()
     return model, device, precision
 
 

@@ -16,7 +16,8 @@ def load_translator(
     precision: str = "auto",
     home: Path | None = None,
 ) -> TranslationEngine:
-    """Load a translation model once; raises ModelMissing with instructions when it is absent."""
+    """Load a translation model once; ModelMissing (with instructions) when it is absent, IntegrityError
+    when its files no longer match the lock."""
     source, converted = resolve_engine(entry, engine, home)
     if converted is not None:
         from mt.engine_ctranslate2 import CTranslate2Engine

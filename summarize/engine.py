@@ -14,10 +14,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-
 from modelstore.lock import ModelEntry
-from mt.errors import ModelMissing
 from mt.backends import Seq2SeqModel, resolve_engine
+from mt.errors import ModelMissing
+from mt.translate import is_out_of_memory
 
 DEFAULT_WINDOW = 1024
 EXTRACTIVE_HINT = "Or summarize without any model: `--method extractive`."
@@ -80,8 +80,19 @@ class Summarizer(Seq2SeqModel, ABC):
         out: list[str] = []
         step = max(1, options.batch_size)
         for start in range(0, len(ids), step):
-            out.extend(self.decode(row) for row in self.generate_ids(ids[start:start + step], limits, options))
+            out.extend(self.decode(row) for row in self._generate_backing_off(ids[start:start + step], limits, options))
         return out
+
+    def _generate_backing_off(self, ids: list[list[int]], limits: Limits, options: SummaryOptions) -> list[list[int]]:
+        """One batch; if it runs out of memory, halve it and retry rather than fail the run."""
+        try:
+            return self.generate_ids(ids, limits, options)
+        except (MemoryError, RuntimeError) as exc:
+            if len(ids) == 1 or not is_out_of_memory(exc):
+                raise
+        middle = len(ids) // 2
+        return (self._generate_backing_off(ids[:middle], limits, options)
+                + self._generate_backing_off(ids[middle:], limits, options))
 
     @abstractmethod
     def generate_ids(self, ids: list[list[int]], limits: Limits, options: SummaryOptions) -> list[list[int]]:
@@ -106,7 +117,8 @@ def load_summarizer(
 ) -> Summarizer:
     """Load a summarization model once; CTranslate2 when a converted copy exists (engine="auto").
 
-    Raises ModelMissing saying how to get the model, and that `--method extractive` needs none.
+    Raises ModelMissing saying how to get the model, and that `--method extractive` needs none;
+    IntegrityError when its files no longer match the lock (see `modelstore.verify.check_before_load`).
     """
     if entry.role != "summarize":
         raise ValueError(f"model '{entry.alias}' is a {entry.role} model, not a summarizer")
