@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -103,6 +104,10 @@ def _convert(source: Path, output: Path, quantization: str) -> None:
     hf_logging.disable_progress_bar()
     try:
         converter.convert(str(output), quantization=quantization, force=True)
+    except pickle.UnpicklingError as exc:  # torch's weights-only unpickler met something besides tensors
+        raise MtdigestError(
+            f"{source}: the pickled weights hold objects that are not plain tensors (possibly code); not loading them"
+        ) from exc
     except (ValueError, NotImplementedError, AttributeError, KeyError) as exc:
         raise MtdigestError(f"{source}: CTranslate2 cannot convert this model ({exc})") from exc
     finally:
