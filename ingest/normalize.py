@@ -112,7 +112,8 @@ def _restore_word(word: str) -> str:
     for pattern in (_AFTER_HEH_PLURAL, _AFTER_YEH_PLURAL, _BARE_PLURAL):
         match = pattern.match(word)
         if match and not (pattern is _AFTER_HEH_PLURAL and match.group(1) + "ه" in _HEH_HEH):
-            return match.group(1) + ZWNJ + match.group(2)
+            # The stem is restored too (`میدانیمها` → `می‌دانیم‌ها`): a later pass sees it as a word of its own.
+            return _restore_word(match.group(1)) + ZWNJ + match.group(2)
     return word
 
 
@@ -173,4 +174,5 @@ def fold(text: str) -> str:
     text = _INVISIBLE.sub("", text).replace(_TATWEEL, "").replace(ZWNJ, "")
     text = re.sub("[\u064b-\u065f\u0670]", "", text)
     text = to_ascii_digits(text.translate(_FOLD_LETTERS))
-    return _SPACES.sub(" ", text).strip().lower()
+    # NFKC again: removing a ZWNJ or tatweel can bring a letter and a combining mark together.
+    return unicodedata.normalize("NFKC", _SPACES.sub(" ", text).strip().lower())
