@@ -44,3 +44,9 @@ class ModelSourceError(MtdigestError):
     """A model source (the hub, a local mirror, an archive) that cannot deliver what the lock pins."""
 
     exit_code = 5
+
+
+class OutputError(MtdigestError):
+    """An output location that cannot be written (permissions, a file where a directory should be)."""
+
+    exit_code = 2
