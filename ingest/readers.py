@@ -27,6 +27,14 @@ INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
 RECORD_FIELDS = "text or html (plus optional title, url, published, source, id)"
 
 
+def _loads(text: str) -> Any:
+    """`json.loads`, with nesting too deep for Python (`[[[[...`) reported as the JSON error it is."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
+
+
 def _sniff(text: str) -> str:
     head = text.lstrip()[:200].lower()
     if head.startswith(("<!doctype html", "<html", "<?xml")) or (head.startswith("<") and "<body" in text.lower()):
@@ -69,12 +77,13 @@ def _from_record(record: Any, where: str, source_path: str, default_id: str) -> 
 
 
 def _records_jsonl(text: str, source_path: str, stem: str) -> Iterator[Article | InputError]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only \n ends a JSON Lines record: JSON strings may hold U+2028 and other breaks splitlines() cuts at.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         where = f"{source_path}:{number}"
         try:
-            record = json.loads(line)
+            record = _loads(line)
         except json.JSONDecodeError as error:
             yield InputError(where, f"not valid JSON: {error.msg} (column {error.colno}); the other lines are still read")
             continue
@@ -86,7 +95,7 @@ def _records_jsonl(text: str, source_path: str, stem: str) -> Iterator[Article |
 
 def _records_json(text: str, source_path: str, stem: str) -> Iterator[Article | InputError]:
     try:
-        data = json.loads(text)
+        data = _loads(text)
     except json.JSONDecodeError as error:
         yield InputError(source_path, f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})")
         return
@@ -118,7 +127,7 @@ def read_bytes(data: bytes, source_path: str, stem: str, kind: str | None = None
     kind = kind or _sniff(text)
     if kind == "json-or-jsonl":
         try:
-            json.loads(text)
+            _loads(text)
             kind = "json"
         except json.JSONDecodeError:
             kind = "jsonl"

@@ -22,8 +22,9 @@ from digest.html import render_html
 from digest.markdown import render_markdown
 from digest.render import render
 from ingest import extract_html, fold, normalize_text, prepare_article, sentence_spans, split_sentences, strip_boilerplate
+from ingest.readers import read_bytes
 from mt.article import Article, Flag, Paragraph, Removed, Sentence, Summary, SummarySentence, Title
-from mt.errors import MtdigestError
+from mt.errors import InputError, MtdigestError
 from mt.output import md_cell
 from summarize.text import split_english
 
@@ -158,6 +159,30 @@ def test_html_ingestion_never_raises_and_drops_scripts(paragraphs: list[str], ti
     for html in (page, "".join(paragraphs)):
         result = extract_html(html)
         assert "window.evil" not in result.text and "document.write" not in result.text
+
+
+KINDS = st.sampled_from([None, "text", "html", "json", "jsonl", "json-or-jsonl"])
+
+
+@settings(max_examples=100)
+@given(st.one_of(st.binary(max_size=600), texts.map(str.encode)), KINDS)
+@example(b"[" * 100_000, "json")  # json.loads raised RecursionError, not a JSON error
+@example(b"[" * 100_000, "json-or-jsonl")
+def test_reading_any_bytes_yields_articles_or_input_errors(data: bytes, kind: str | None) -> None:
+    for item in read_bytes(data, "fuzz.in", "fuzz", kind):
+        assert isinstance(item, (Article, InputError))
+
+
+@settings(max_examples=60)
+@given(st.lists(st.fixed_dictionaries({"text": st.one_of(texts, news_lines.map("\n".join))},
+                                      optional={"id": texts, "title": texts, "published": texts}), min_size=1, max_size=4))
+@example([{"text": "وزیر امور خارجه ایران روز دوشنبه در دیدار با همتای خود گفت.\u2028 گفتوگوها ادامه دارد."}])
+def test_every_json_lines_record_is_read_on_its_own(records: list[dict[str, str]]) -> None:
+    """One article or error per record, never "not valid JSON": U+2028 in a string once split a line."""
+    data = "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode("utf-8")
+    items = list(read_bytes(data, "fuzz.jsonl", "fuzz", "jsonl"))
+    assert len(items) == len(records)
+    assert not [i for i in items if isinstance(i, InputError) and "not valid JSON" in str(i)]
 
 
 # --- rendering -------------------------------------------------------------------------------
