@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from digest.names import find_places
 from ingest import read_inputs
 from mt.article import Article
+from mt.glossary import Glossary, Term
 from mt.qa.alignment import _PLACE_NAMES, Bead, align
 from mt.qa.checks import MIN_QUOTE_WORDS, latin_names, quoted_spans
 from mt.qa.length import chars, length_model
@@ -226,19 +227,25 @@ def test_anchors_a_translation_never_carries_say_nothing() -> None:
     assert link_accuracy >= TARGET
 
 
-def test_a_place_tells_which_of_two_like_sentences_was_dropped() -> None:
-    """Like lengths leave a drop ambiguous; the place only one of the two names settles it, either way round."""
+@pytest.mark.parametrize(
+    ("name", "english_name", "glossary"),
+    [("سوریه", "Syria", None), ("سرلشکر باقری", "General Bagheri", Glossary((Term("باقری", "Bagheri"),)))],
+    ids=["gazetteer-place", "glossary-name"],
+)
+def test_a_name_tells_which_of_two_like_sentences_was_dropped(name: str, english_name: str,
+                                                                 glossary: Glossary | None) -> None:
+    """Like lengths leave a drop ambiguous; a name only one of the two states settles it, either way round."""
     plain = ("وزیر دفاع در این دیدار بر ادامه همکاری‌های دو کشور در همه زمینه‌ها تاکید کرد.",
              "The defence minister stressed that the two countries would go on working together in every field.")
-    named = ("وزیر دفاع در این دیدار بر ادامه همکاری با سوریه در همه زمینه‌ها تاکید کرد.",
-             "In the meeting the defence minister stressed continued cooperation with Syria in every field.")
+    named = (f"در این دیدار {name} بر ادامه همکاری در همه زمینه‌ها تاکید کرد.",
+             f"In the meeting {english_name} stressed continued cooperation in every field and area.")
     others = [(f"سخنگوی وزارت خارجه در نشست خبری هفتگی به پرسش شماره {k} خبرنگاران پاسخ داد.",
                f"The foreign ministry spokesman answered question number {k} at the weekly press briefing.")
               for k in range(1, 7)]
     for dropped, kept in ((plain, named), (named, plain)):
         pairs = [*others[:3], dropped, kept, *others[3:]]
         english = [e for source, e in pairs if source is not dropped[0]]
-        beads = align([source for source, _ in pairs], english, "fa").beads
+        beads = align([source for source, _ in pairs], english, "fa", glossary=glossary).beads
         assert Bead((3,), ()) in beads and Bead((4,), (3,)) in beads, (dropped[1], beads)
 
 
