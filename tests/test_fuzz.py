@@ -13,6 +13,7 @@ import re
 import time
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -143,6 +144,13 @@ def test_prepare_article_fails_only_with_input_errors_and_keeps_sources_verbatim
     for sentence in article.sentences():
         assert sentence.source and sentence.source in text
         assert normalize_text(sentence.normalized, sentence.language or article.language) == sentence.normalized
+
+
+@given(st.one_of(st.sampled_from(["../../x", "/etc/passwd", "javascript:alert(1)//", "..", ".", "C:\\x"]), texts))
+def test_article_ids_are_plain_file_names(raw_id: str) -> None:
+    article = prepare_article("The minister met his counterpart in Tehran on Monday, officials said.", article_id=raw_id)
+    assert article.id and Path(article.id).name == article.id and not article.id.startswith(".")
+    assert not re.search(r"[/\\:\x00\s]", article.id) and len(article.id) <= 120
 
 
 @settings(max_examples=60)

@@ -3,7 +3,9 @@
 Each attack plants a payload that would create a marker file if it ever ran, and checks that it did
 not, through every way mtdigest loads a model: the transformers back end (`mt.backends`), a full
 `load_translator` from a lock whose hashes match the planted files, and `models convert`
-(CTranslate2's converter). Path traversal on `models import` is covered in test_models_archive.py.
+(CTranslate2's converter). Article ids, which name output files and the links between them, cannot
+escape the output directory or become script links. Path traversal on `models import` is covered in
+test_models_archive.py.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ import hashlib
 import json
 import shutil
 import uuid
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import torch
+from typer.testing import CliRunner
+
+from cli import app
 
 from modelstore.convert import _convert
 from modelstore.lock import LockedFile, ModelEntry, load_lock
@@ -214,3 +220,37 @@ def test_conversion_refuses_custom_code_without_asking(marian, marker: Path, tmp
     with pytest.raises(MtdigestError, match="custom code"):
         _convert(root, tmp_path / "ct2", "float32")
     assert not marker.exists() and not yes_to_prompts
+
+
+# --- article ids are plain file names ----------------------------------------------------------
+
+ARTICLE = ("وزیر امور خارجه ایران روز دوشنبه در دیدار با همتای خود در تهران گفت که گفت‌وگوها ادامه می‌یابد. "
+           "دو طرف درباره همکاری‌های اقتصادی و منطقه‌ای نیز گفت‌وگو کردند.")
+HOSTILE_IDS = ["../../escaped", "/tmp/absolute", "javascript:alert(1)//", "..", ".hidden", "a\\..\\..\\b"]
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hrefs += [value or "" for name, value in attrs if name == "href"]
+
+
+def test_record_ids_cannot_write_outside_the_output_or_become_script_links(tiny_models: Path, tmp_path: Path) -> None:
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text("\n".join(json.dumps({"id": i, "text": ARTICLE}, ensure_ascii=False) for i in HOSTILE_IDS),
+                      encoding="utf-8")
+    out = tmp_path / "deep" / "er" / "out"
+    env = {"MTDIGEST_LOCK": str(tiny_models / "models.lock"), "MTDIGEST_HOME": str(tiny_models / "home"),
+           "MTDIGEST_CACHE": str(tmp_path / "cache" / "cache.sqlite")}
+    result = CliRunner().invoke(app, ["digest", str(inputs), "-o", str(out), "--method", "extractive", "--fast", "-q"],
+                                env=env)
+    assert result.exit_code == 0, result.output
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and "cache" not in p.parts and p != inputs]
+    assert written and all(p.parent == out for p in written), written
+    assert len([p for p in written if p.suffix == ".json"]) == len(HOSTILE_IDS)
+    links = _Links()
+    links.feed((out / "index.html").read_text(encoding="utf-8"))
+    assert links.hrefs and not [h for h in links.hrefs if ":" in h or "/" in h or h.startswith(".")]
