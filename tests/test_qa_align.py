@@ -204,7 +204,7 @@ TARGET = 0.95
         # Without a model: length, numbers, names, places and quotes.
         (RESHAPED, False),
         (DROP_ONE, False),
-        # Our translation as noise (what the tiny test models give) must not make things worse than no model.
+        # Our translation as noise (what the tiny test models give) must not lead the aligner astray.
         (DROP_ONE, "noise"),
     ],
     ids=["drop-with-ours", "all-beads-with-ours", "merge-split-no-model", "drop-no-model", "drop-noisy-ours"],

@@ -117,7 +117,8 @@ def _source_side(text: str, glossary: Glossary | None, ours: str | None) -> _Sid
 def _english_side(text: str, names: Sequence[str]) -> _Side:
     digits, values = english_numbers(text)
     lower = text.lower()
-    stated = [*dict.fromkeys(digits), *(f"n:{n}" for n in names if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", lower)),
+    named = [n for n in names if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", lower)]
+    stated = [*dict.fromkeys(digits), *(f"n:{n}" for n in named),
               *(f"p:{p}" for p in sorted(find_places(text) | set(_PLACE_NAMES.findall(text)))),
               *([_QUOTE] if quoted_spans(text) else [])]
     return _Side(chars(text), [frozenset({k}) for k in stated], frozenset(values) | frozenset(stated),
