@@ -92,8 +92,11 @@ class TranslationEngine(Seq2SeqModel, ABC):
 
     def translate(self, texts: list[str], language: str, options: DecodingOptions, target: str = "en") -> list[str]:
         """Translate one batch of source strings (into English unless another `target` is asked)."""
-        ids = self.source_tokens(texts, language)
-        return [self.decode(row) for row in self.generate_ids(ids, options, target)]
+        return self.translate_ids(self.source_tokens(texts, language), options, target)
+
+    def translate_ids(self, source_ids: list[list[int]], options: DecodingOptions, target: str = "en") -> list[str]:
+        """Translate one batch already tokenized by `source_tokens` (callers that sized batches reuse the ids)."""
+        return [self.decode(row) for row in self.generate_ids(source_ids, options, target)]
 
     @abstractmethod
     def generate_ids(self, source_ids: list[list[int]], options: DecodingOptions, target: str = "en") -> list[list[int]]:

@@ -171,16 +171,14 @@ def _translate_units(
     for unit in units:
         by_language[unit.language].append(unit)
     for language, group in by_language.items():
-        def count(text: str, lang: str = language) -> int:
-            return engine.count_tokens([text], lang)[0]
-
+        tokens = _Tokens(engine, language, [unit.text for unit in group])
         for unit in group:
-            unit.pieces = split_for_model(unit.text, count, options.max_sentence_tokens)
+            unit.pieces = split_for_model(unit.text, tokens.count, options.max_sentence_tokens)
             unit.english = [""] * len(unit.pieces)
             if len(unit.pieces) > 1:
                 unit.flags.append(Flag("split", f"translated in {len(unit.pieces)} clause pieces"))
         for wave in _waves(group, options.max_batch_tokens * WAVE_BATCHES):
-            _translate_wave(wave, language, engine, options, stats)
+            _translate_wave(wave, tokens, engine, options, stats)
             finished = []
             for unit in wave:
                 english = " ".join(part for part in unit.english if part)
@@ -191,6 +189,23 @@ def _translate_units(
                 finished.append((unit.key, english, [asdict(f) for f in flags]))
             if cache:
                 cache.put_many(engine.entry.alias, finished)
+
+
+class _Tokens:
+    """Each text tokenized once per job and language: clause splitting, batch sizing and the model share the ids."""
+
+    def __init__(self, engine: TranslationEngine, language: str, texts: list[str]) -> None:
+        self.engine, self.language = engine, language
+        unique = list(dict.fromkeys(texts))
+        self.known = dict(zip(unique, engine.source_tokens(unique, language) if unique else []))
+
+    def ids(self, text: str) -> list[int]:
+        if text not in self.known:  # a clause piece of a long sentence
+            self.known[text] = self.engine.source_tokens([text], self.language)[0]
+        return self.known[text]
+
+    def count(self, text: str) -> int:
+        return len(self.ids(text))
 
 
 # A wave is this many batches' worth of text: large enough to batch well across
@@ -213,17 +228,17 @@ def _waves(units: list[_Unit], budget: int) -> list[list[_Unit]]:
 
 
 def _translate_wave(
-    wave: list[_Unit], language: str, engine: TranslationEngine, options: TranslateOptions, stats: TranslationStats
+    wave: list[_Unit], tokens: _Tokens, engine: TranslationEngine, options: TranslateOptions, stats: TranslationStats
 ) -> None:
     """Fill `unit.english` for every piece of the wave; repeated pieces are translated once."""
     texts = list(dict.fromkeys(piece for unit in wave for piece in unit.pieces))
     stats.pieces += len(texts)
-    outputs = _run(engine, texts, language, options.decoding, options.max_batch_tokens, stats)
+    outputs = _run(engine, [tokens.ids(t) for t in texts], options.decoding, options.max_batch_tokens, stats)
     bad = [n for n, (text, out) in enumerate(zip(texts, outputs)) if degeneration(text, out)]
     notes: dict[str, list[Flag]] = {}
     if bad:
         stats.retried += len(bad)
-        retried = _run(engine, [texts[n] for n in bad], language, options.decoding.stricter(),
+        retried = _run(engine, [tokens.ids(texts[n]) for n in bad], options.decoding.stricter(),
                        options.max_batch_tokens, stats)
         for n, out in zip(bad, retried):
             notes[texts[n]] = [Flag("retried", "degenerate output retried with stricter decoding")]
@@ -240,36 +255,33 @@ def _translate_wave(
 
 def _run(
     engine: TranslationEngine,
-    texts: list[str],
-    language: str,
+    ids: list[list[int]],
     decoding: DecodingOptions,
     max_batch_tokens: int,
     stats: TranslationStats,
 ) -> list[str]:
-    """Translate texts in token-budget batches and return outputs in input order."""
-    lengths = engine.count_tokens(texts, language) if texts else []
-    outputs = [""] * len(texts)
-    for batch in batches_by_tokens(lengths, max_batch_tokens):
-        for index, english in zip(batch, _translate_backing_off(engine, [texts[i] for i in batch], language,
-                                                                decoding, stats)):
+    """Translate tokenized texts in token-budget batches and return outputs in input order."""
+    outputs = [""] * len(ids)
+    for batch in batches_by_tokens([len(row) for row in ids], max_batch_tokens):
+        for index, english in zip(batch, _translate_backing_off(engine, [ids[i] for i in batch], decoding, stats)):
             outputs[index] = english
     return outputs
 
 
 def _translate_backing_off(
-    engine: TranslationEngine, texts: list[str], language: str, decoding: DecodingOptions, stats: TranslationStats
+    engine: TranslationEngine, ids: list[list[int]], decoding: DecodingOptions, stats: TranslationStats
 ) -> list[str]:
     """One batch; if it runs out of memory, halve it and retry rather than fail the run."""
     stats.batches += 1
     try:
-        return engine.translate(texts, language, decoding)
+        return engine.translate_ids(ids, decoding)
     except (MemoryError, RuntimeError) as exc:
-        if len(texts) == 1 or not is_out_of_memory(exc):
+        if len(ids) == 1 or not is_out_of_memory(exc):
             raise
     stats.oom_splits += 1
-    middle = len(texts) // 2
-    return (_translate_backing_off(engine, texts[:middle], language, decoding, stats)
-            + _translate_backing_off(engine, texts[middle:], language, decoding, stats))
+    middle = len(ids) // 2
+    return (_translate_backing_off(engine, ids[:middle], decoding, stats)
+            + _translate_backing_off(engine, ids[middle:], decoding, stats))
 
 
 def is_out_of_memory(exc: BaseException) -> bool:
