@@ -3,7 +3,7 @@
 Evidence that does not depend on translation quality decides:
 
 - person names in the source text, found after ranks/offices/given names and folded
-  across Persian/Arabic spelling (`digest.names`), weight 1.0;
+  across Persian/Arabic spelling (`ingest.names`), weight 1.0;
 - places from the gazetteer, in any script, weight 0.5 (countries are in every article);
 - numbers of two or more digits (ASCII-folded, so `۲۰۱۱` = `٢٠١١` = `2011`), weight 1.0;
 - published dates: articles more than `MAX_DAYS_APART` days apart are never one story,
@@ -40,7 +40,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from digest.names import PLACE_KEYS, find_names, find_places, latin_skeleton
+from ingest.names import PLACE_KEYS, find_names, find_places, latin_skeleton
 from mt.article import Article
 
 MIN_SCORE = 0.5

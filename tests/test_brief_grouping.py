@@ -6,7 +6,7 @@ import itertools
 from pathlib import Path
 
 from digest.brief import build_brief
-from digest.names import find_names, find_places, latin_skeleton, name_key, strip_titles
+from ingest.names import find_names, find_places, latin_skeleton, name_key, strip_titles
 from digest.stories import group_stories
 from ingest import prepare_article, read_inputs
 from mt.article import Article

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest.names import find_places
+from ingest.names import find_places
 from ingest import read_inputs
 from mt.article import Article
 from mt.glossary import Glossary, Term

@@ -9,7 +9,7 @@ A Gale–Church dynamic program over beads 1–1, 1–2, 2–1, 1–0 and 0–1.
 
 Anchors are what any translation carries over whatever its wording: numbers (by value,
 across digit systems and calendars), Latin-script names and glossary terms, places of
-the gazetteer (`digest.names`: `سوریه`/`سورية` → Syria), and quotation marks. A pair's
+the gazetteer (`ingest.names`: `سوریه`/`سورية` → Syria), and quotation marks. A pair's
 anchor evidence is a log-likelihood ratio, translation vs. unrelated sentences: a
 translation keeps an anchor of its source as often as this English keeps that kind of
 anchor anywhere (at most `KEEP`) and states one its source lacks with probability `ADD`,
@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from digest.names import PLACE_KEYS, find_places
+from ingest.names import PLACE_KEYS, find_places
 from ingest.normalize import fold
 from mt.glossary import Glossary
 from mt.qa.checks import MIN_QUOTE_WORDS, latin_names, quoted_spans

@@ -8,7 +8,8 @@ office or honorific (`سرلشکر`, `اللواء`, `العماد`, `امیر`,
 stripped, or a common given name (`علی محمود عباس`, `محمد باقري`).
 
 Places come from a small gazetteer of the region's capitals, cities and countries
-with their Persian, Arabic and English spellings, keyed by the English name.
+with their Persian, Arabic and English spellings, keyed by the English name; the
+sentence aligner (`mt.qa.alignment`) uses them as cross-script anchors too.
 
 English articles have no source-script names to compare, so every name also has
 a consonant skeleton (`latin_skeleton`): `باقری`, `Bagheri` and `Baqeri` all give
