@@ -12,15 +12,15 @@ as the callable class: an actor pool whose actors load the models once and take 
 batches, one GPU each when the cluster has GPUs. Batches are planned before either scheduler
 runs, so both translate exactly the same batches and write identical outputs.
 
-A failing article is recorded as failed and the batch goes on; a worker that dies (a crash,
-an OOM kill) is restarted by Ray and its batch retried; a batch whose worker keeps dying is
-reported as failed, and the run still completes.
+A failing article is recorded as failed and the batch goes on. A worker that dies (a crash, an OOM kill) is
+restarted by Ray and its batch retried, one article at a time; an article its worker died on `retries + 1`
+times is reported failed instead of tried again (`digest.attempts`), so healthy batches always finish and the
+run always completes.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import time
@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from digest.attempts import Attempts
+from digest.batch_inputs import list_inputs, read_input
 from digest.jobs import SummarySettings
 from digest.manifest import Manifest, plan
 from digest.render import render
-from ingest.readers import _files_under, read_path
 from mt.article import Article
 from mt.errors import MtdigestError
 from mt.output import write_atomic
@@ -56,13 +57,14 @@ class BatchSettings:
 @dataclass
 class RayOptions:
     address: str | None = None
-    """None or "local": a Ray runtime on this machine (or RAY_ADDRESS); "auto" or HOST:PORT: a running cluster."""
+    """As `ray.init` takes it. None: the cluster at RAY_ADDRESS if set, else a new runtime on this machine;
+    "local": always a new one; "auto", HOST:PORT or ray://HOST:PORT: a running cluster."""
     actors: int = 0
     """Actor pool size; 0: one per GPU in the cluster, else one per CPU."""
     gpus_per_actor: float | None = None
     """None: 1 when the cluster has GPUs, else CPU actors."""
     retries: int = 2
-    """Restarts of a dead actor and retries of its batch before the batch is reported failed."""
+    """Retries of an article whose worker died on it; then it is reported failed (its batch-mates go on)."""
 
 
 @dataclass
@@ -83,46 +85,6 @@ class BatchReport:
         return [i for i in self.processed if i not in failed]
 
 
-# ---------------------------------------------------------------- reading (stateless tasks)
-
-def list_inputs(inputs: Sequence[str]) -> list[dict[str, Any]]:
-    """One row per input file (directories expanded as `digest` does); missing ones become error rows."""
-    rows: list[dict[str, Any]] = []
-    for item in inputs:
-        path = Path(item)
-        if item == "-":
-            rows.append({"path": "", "display": "-", "error": "batch reads files and directories, not standard input"})
-        elif path.is_dir():
-            files = _files_under(path)
-            rows += [{"path": str(f.resolve()), "display": str(f), "error": ""} for f in files]
-            if not files:
-                rows.append({"path": "", "display": item, "error": "directory holds no .txt, .html, .json or .jsonl files"})
-        elif not path.exists():
-            rows.append({"path": "", "display": item, "error": "no such file or directory"})
-        else:
-            rows.append({"path": str(path.resolve()), "display": item, "error": ""})
-    return [{"order": order, **row} for order, row in enumerate(rows)]
-
-
-def read_input(row: dict[str, Any]) -> list[dict[str, Any]]:
-    """The articles of one input file as rows (article JSON, or the error that replaced it)."""
-    base = {"order": int(row["order"]), "input": str(row["display"]), "input_sha256": ""}
-    if row["error"]:
-        return [{**base, "index": 0, "article": "", "error": str(row["error"])}]
-    path = Path(str(row["path"]))
-    try:
-        base["input_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        pass  # read_path reports it
-    out = []
-    for index, item in enumerate(read_path(path, str(row["display"]))):
-        if isinstance(item, MtdigestError):
-            out.append({**base, "index": index, "article": "", "error": str(item)})
-        else:
-            out.append({**base, "index": index, "article": json.dumps(item.to_dict(), ensure_ascii=False), "error": ""})
-    return out
-
-
 # ---------------------------------------------------------------- the per-batch work
 
 class BatchWorker:
@@ -134,11 +96,12 @@ class BatchWorker:
     """
 
     def __init__(self, translate: TranslateSettings, summary: SummarySettings, output: str,
-                 formats: Sequence[str], env: dict[str, str] | None = None) -> None:
+                 formats: Sequence[str], env: dict[str, str] | None = None, retries: int = 0) -> None:
         os.environ.update(env or {})  # the driver's MTDIGEST_* settings, on any machine of the cluster
         self.summary = summary
         self.output = Path(output)
         self.formats = list(formats)
+        self.attempts = Attempts(self.output, limit=retries + 1)
         self.session = TranslationSession(translate)
         self._summarizer: Any = None
 
@@ -157,7 +120,31 @@ class BatchWorker:
         return self._summarizer
 
     def process(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """One result per article of the batch, in order."""
         articles = [Article.from_dict(data) for data in batch]
+        if not any(self.attempts.count(a.id) for a in articles):
+            return self._attempt(articles)
+        # The worker died on this batch before: one article at a time, so only the one at fault gains attempts.
+        results = []
+        for article in articles:
+            died = self.attempts.count(article.id)
+            if died >= self.attempts.limit:
+                error = f"its worker died {died} time(s) while processing it (crash or out of memory); run again to retry"
+                results.append(_result(article, error, []))
+            else:
+                results += self._attempt([article])
+        return results
+
+    def _attempt(self, articles: list[Article]) -> list[dict[str, Any]]:
+        """Process these articles together, with an attempt recorded for each until they are done."""
+        ids = [a.id for a in articles]
+        self.attempts.begin(ids)
+        try:
+            return self._process(articles)
+        finally:
+            self.attempts.end(ids)
+
+    def _process(self, articles: list[Article]) -> list[dict[str, Any]]:
         for article in articles:
             _inject_fault(article.id)
         errors: dict[str, str] = {}
@@ -231,19 +218,20 @@ def _inject_fault(article_id: str) -> None:
 
     `crash-once:ID:MARKER` ends the worker process abruptly (as an OOM kill would) the first time it
     meets article ID, creating the file MARKER so the retry goes through; `crash:ID` does so every time.
+    Several faults are separated by `;`.
     """
-    spec = os.environ.get(FAULT_ENV, "")
-    kind, _, rest = spec.partition(":")
-    target, _, marker = rest.partition(":")
-    if not spec or target != article_id:
-        return
-    if kind == "crash-once":
-        try:
-            Path(marker).touch(exist_ok=False)
-        except FileExistsError:
-            return
-    if kind in ("crash", "crash-once"):
-        os._exit(75)
+    for spec in filter(None, os.environ.get(FAULT_ENV, "").split(";")):
+        kind, _, rest = spec.partition(":")
+        target, _, marker = rest.partition(":")
+        if target != article_id:
+            continue
+        if kind == "crash-once":
+            try:
+                Path(marker).touch(exist_ok=False)
+            except FileExistsError:
+                continue
+        if kind in ("crash", "crash-once"):
+            os._exit(75)
 
 
 # ---------------------------------------------------------------- the run and its two schedulers
@@ -261,7 +249,8 @@ def run_batch(
         t, lock_path=t.lock_path and t.lock_path.resolve(), glossary=t.glossary and t.glossary.resolve()))
     worker_args = {"translate": settings.translate, "summary": settings.summary, "output": str(output),
                    "formats": list(settings.formats),
-                   "env": {k: v for k, v in os.environ.items() if k.startswith("MTDIGEST_")}}
+                   "env": {k: v for k, v in os.environ.items() if k.startswith("MTDIGEST_")},
+                   "retries": ray.retries if ray else 0}
     scheduler = InProcess(worker_args) if ray is None else OnRay(worker_args, ray, quiet=say is None)
     manifest = Manifest() if settings.force else Manifest.load(output)
     with scheduler:
@@ -270,6 +259,8 @@ def run_batch(
         if say:
             say(f"{sum(map(len, batches))} article(s) to process in {len(batches)} batch(es); "
                 f"{len(report.skipped)} unchanged since the last run")
+        attempts = Attempts(output)
+        attempts.clear()  # left by a run that was killed: every article starts with its full attempts
         try:
             for results in scheduler.process(batches):
                 for result in results:
@@ -278,12 +269,12 @@ def run_batch(
                 if say:
                     say(f"{len(report.processed)}/{sum(map(len, batches))} article(s) done")
             for entry in (manifest.articles[a["id"]] for batch in batches for a in batch):
-                if entry.status == "pending":  # its batch never came back: the worker kept dying
+                if entry.status == "pending":  # its batch raised out of the worker (see the Ray log)
                     entry.status = "failed"
-                    entry.error = (f"its worker died {scheduler.attempts} time(s) on this batch; "
-                                   "run again to retry")
+                    entry.error = "its batch failed in the worker; run again to retry"
                     report.failed.append((entry.id, entry.error))
         finally:
+            attempts.clear()
             manifest.save(output)
     report.seconds = time.perf_counter() - started
     return report
@@ -300,8 +291,6 @@ def _record(manifest: Manifest, result: dict[str, Any], report: BatchReport) -> 
 
 class InProcess:
     """Batches one after another in this process, in one worker (models loaded once)."""
-
-    attempts = 1
 
     def __init__(self, worker_args: dict[str, Any]) -> None:
         self.worker_args = worker_args
@@ -334,19 +323,17 @@ class OnRay:
         self.options = options
         self.quiet = quiet
         self.started = False
-        self.attempts = options.retries + 1
 
     def __enter__(self) -> OnRay:
         import ray
         import ray.data
 
         if not ray.is_initialized():
-            address = None if self.options.address in (None, "", "local") else self.options.address
-            ray.init(address=address, include_dashboard=False, log_to_driver=not self.quiet)
+            ray.init(address=self.options.address, include_dashboard=False, log_to_driver=not self.quiet)
             self.started = True
         self.context = ray.data.DataContext.get_current()
         self.saved = (self.context.max_errored_blocks, self.context.enable_progress_bars)
-        # A batch whose worker keeps dying is dropped (and reported), not fatal to the whole run.
+        # A batch that raises out of its worker is dropped (and reported), not fatal to the whole run.
         self.context.max_errored_blocks = -1
         self.context.enable_progress_bars = not self.quiet
         return self
@@ -364,7 +351,7 @@ class OnRay:
         if not files:
             return []
         dataset = ray.data.from_items(files, override_num_blocks=min(len(files), 256))
-        return dataset.flat_map(read_input, max_retries=self.options.retries).take_all()
+        return dataset.flat_map(read_input).take_all()  # a read task whose worker dies is retried by Ray
 
     def pool(self) -> dict[str, Any]:
         """Actor pool size and resources per actor: one GPU each when the cluster has GPUs, else one CPU."""
@@ -384,9 +371,10 @@ class OnRay:
         if not batches:
             return
         rows = [{"batch": i, "articles": json.dumps(b, ensure_ascii=False)} for i, b in enumerate(batches)]
+        # Ray Data's defaults restart a dead actor and retry its batches without limit; the attempt records
+        # (`BatchWorker.process`) make that finite: an article its worker keeps dying on is reported instead.
         dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
-            BatchWorker, fn_constructor_kwargs=self.worker_args, batch_size=1, batch_format="numpy",
-            max_restarts=self.options.retries, max_task_retries=self.options.retries, **self.pool(),
+            BatchWorker, fn_constructor_kwargs=self.worker_args, batch_size=1, batch_format="numpy", **self.pool(),
         )
         for batch in dataset.iter_batches(batch_size=None, batch_format="numpy"):
             yield [json.loads(r) for r in batch["result"]]

@@ -1,16 +1,22 @@
 """`mtdigest batch` in-process with tiny models: manifest, resume, re-processing one changed input, failures
-reported, not fatal. The Ray scheduler is tested against this one in test_batch_ray.py."""
+reported, not fatal, interruptions (SIGINT, SIGTERM) lose nothing. The Ray scheduler is tested against this one in
+test_batch_ray.py."""
 
 from __future__ import annotations
 
 import json
 import shutil
+import signal
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from cli import app
+from digest.attempts import STATE_DIR
+from tests.test_reliability import many_articles, mtdigest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -104,3 +110,55 @@ def test_a_failing_article_is_reported_and_the_others_are_written(tiny_models: P
     assert entries["gen_0"]["status"] == entries["gen_1"]["status"] == "ok"
     rerun = run([str(corpus / "gen_2.txt"), "-o", str(out), "--format", "json", "--method", "extractive"], env)
     assert rerun.exit_code == 1 and "0 unchanged" in rerun.output  # a failed article is retried on the next run
+
+
+def finished_articles(out: Path) -> list[str]:
+    """Ids the manifest says are done, after checking the directory is consistent: nothing half-written, no
+    attempt records, every entry done or still pending, every done article's outputs whole."""
+    assert not [p for p in out.rglob("*") if p.name.endswith(".part")], "a half-written file was left behind"
+    assert not (out / STATE_DIR).exists()
+    entries = manifest(out)
+    assert {e["status"] for e in entries.values()} <= {"ok", "pending"}
+    done = sorted(i for i, e in entries.items() if e["status"] == "ok")
+    for article_id in done:
+        assert json.loads((out / f"{article_id}.json").read_text(encoding="utf-8"))["id"] == article_id
+        assert (out / f"{article_id}.md").read_text(encoding="utf-8").startswith("#")
+    return done
+
+
+def count_done(out: Path) -> int:
+    try:
+        return sum(e["status"] == "ok" for e in manifest(out).values())
+    except (OSError, ValueError):
+        return 0
+
+
+# Both signals and both cache modes, in two runs rather than four: each pair is independent of the other.
+@pytest.mark.parametrize(("sig", "cache"), [(signal.SIGINT, True), (signal.SIGTERM, False)])
+def test_interrupted_batch_keeps_finished_articles_and_resumes(tiny_models: Path, tmp_path: Path, sig: int,
+                                                               cache: bool) -> None:
+    inputs = many_articles(tmp_path / "in", copies=2)
+    out = tmp_path / "out"
+    env = batch_env(tiny_models, tmp_path / "cache.sqlite") | {"OMP_NUM_THREADS": "1"}
+    args = ("batch", str(inputs), "-o", str(out), "--fast", "--method", "extractive", "--format", "json,md",
+            "--batch-sentences", "1", *(() if cache else ("--no-cache",)))
+    run = mtdigest(env, *args, "-q")
+    deadline = time.monotonic() + 120
+    while not count_done(out) and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.05)
+    run.send_signal(sig)
+    _, err = run.communicate(timeout=120)
+    if run.returncode == 0:
+        pytest.skip("the run finished before the signal arrived")
+    assert run.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    finished = finished_articles(out)
+    assert finished
+    if cache:
+        with sqlite3.connect(env["MTDIGEST_CACHE"]) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    again = mtdigest(env, *args)
+    _, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err
+    assert f"{10 - len(finished)} article(s) done, {len(finished)} unchanged, 0 failed" in err  # only the rest redone
+    assert len(finished_articles(out)) == 10

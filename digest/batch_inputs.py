@@ -1,0 +1,54 @@
+"""What `mtdigest batch` reads: one row per input file, then the articles of each file as rows.
+
+These run as stateless Ray tasks (or in-process), so this module imports nothing heavy: a Ray worker that only
+reads never loads torch or the models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ingest.readers import _files_under, read_path
+from mt.errors import MtdigestError
+
+
+def list_inputs(inputs: Sequence[str]) -> list[dict[str, Any]]:
+    """One row per input file (directories expanded as `digest` does); missing ones become error rows."""
+    rows: list[dict[str, Any]] = []
+    for item in inputs:
+        path = Path(item)
+        if item == "-":
+            rows.append({"path": "", "display": "-", "error": "batch reads files and directories, not standard input"})
+        elif path.is_dir():
+            files = _files_under(path)
+            rows += [{"path": str(f.resolve()), "display": str(f), "error": ""} for f in files]
+            if not files:
+                rows.append({"path": "", "display": item, "error": "directory holds no .txt, .html, .json or .jsonl files"})
+        elif not path.exists():
+            rows.append({"path": "", "display": item, "error": "no such file or directory"})
+        else:
+            rows.append({"path": str(path.resolve()), "display": item, "error": ""})
+    return [{"order": order, **row} for order, row in enumerate(rows)]
+
+
+def read_input(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The articles of one input file as rows (article JSON, or the error that replaced it)."""
+    base = {"order": int(row["order"]), "input": str(row["display"]), "input_sha256": ""}
+    if row["error"]:
+        return [{**base, "index": 0, "article": "", "error": str(row["error"])}]
+    path = Path(str(row["path"]))
+    try:
+        base["input_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        pass  # read_path reports it
+    out = []
+    for index, item in enumerate(read_path(path, str(row["display"]))):
+        if isinstance(item, MtdigestError):
+            out.append({**base, "index": index, "article": "", "error": str(item)})
+        else:
+            out.append({**base, "index": index, "article": json.dumps(item.to_dict(), ensure_ascii=False), "error": ""})
+    return out
