@@ -4,28 +4,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.table import Table
 
 from cli_commands.common import (
-    BatchOpt,
     BeamOpt,
     DeviceOpt,
     EngineOpt,
     FastOpt,
-    GlossaryOpt,
     InputsArg,
-    LengthPenaltyOpt,
     LockOption,
     ModelOpt,
     NoCacheOpt,
-    NoRepeatOpt,
     OutputOpt,
     PrecisionOpt,
     QuietOpt,
-    RepetitionOpt,
     finish,
     parse_formats,
     progress_bars,
@@ -33,45 +28,36 @@ from cli_commands.common import (
     say,
     stderr,
     stdout,
-    translate_settings,
+    translation_options,
 )
 from mt.errors import MtdigestError
 
 
+if TYPE_CHECKING:
+    from mt.pipeline import TranslateSettings
+
+
 @reports_errors
+@translation_options
 def translate(
     inputs: InputsArg,
     output: OutputOpt,
     fmt: Annotated[str, typer.Option("--format", help="json | md | txt | html (comma-separated for several).")] = "json",
-    engine: EngineOpt = "auto",
-    device: DeviceOpt = "auto",
-    precision: PrecisionOpt = "auto",
-    model: ModelOpt = None,
-    beam: BeamOpt = 4,
-    fast: FastOpt = False,
-    max_batch_tokens: BatchOpt = 4096,
-    no_repeat_ngram: NoRepeatOpt = 0,
-    repetition_penalty: RepetitionOpt = 1.0,
-    length_penalty: LengthPenaltyOpt = 1.0,
-    glossary: GlossaryOpt = None,
-    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
-    lock: LockOption = None,
+    *,
+    settings: TranslateSettings,
 ) -> None:
     """Translate articles sentence by sentence into English, keeping every sentence id."""
     from digest.jobs import run_translate
 
     formats = parse_formats(fmt, ("json", "md", "txt", "html"))
-    settings = translate_settings(
-        lock, engine, device, precision, model, beam, fast, max_batch_tokens, glossary, no_cache,
-        no_repeat_ngram=no_repeat_ngram, repetition_penalty=repetition_penalty, length_penalty=length_penalty,
-    )
     with progress_bars(quiet) as progress:
         report = run_translate(inputs, output, formats, settings, progress=progress)
     finish(report, quiet)
 
 
 @reports_errors
+@translation_options
 def digest(
     inputs: InputsArg,
     output: OutputOpt,
@@ -80,20 +66,9 @@ def digest(
     sentences: Annotated[Optional[int], typer.Option(help="Summary length in sentences (default 3-5 by length).")] = None,
     ratio: Annotated[Optional[float], typer.Option(help="Summary length as a share of the article's sentences.")] = None,
     from_json: Annotated[bool, typer.Option("--from-json", help="Inputs are article JSON from earlier runs: re-render, translating nothing again.")] = False,
-    engine: EngineOpt = "auto",
-    device: DeviceOpt = "auto",
-    precision: PrecisionOpt = "auto",
-    model: ModelOpt = None,
-    beam: BeamOpt = 4,
-    fast: FastOpt = False,
-    max_batch_tokens: BatchOpt = 4096,
-    no_repeat_ngram: NoRepeatOpt = 0,
-    repetition_penalty: RepetitionOpt = 1.0,
-    length_penalty: LengthPenaltyOpt = 1.0,
-    glossary: GlossaryOpt = None,
-    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
-    lock: LockOption = None,
+    *,
+    settings: TranslateSettings,
 ) -> None:
     """Side-by-side bilingual digests (English beside the source, sentence by sentence) with a summary."""
     from digest.jobs import SummarySettings, run_digest
@@ -102,11 +77,8 @@ def digest(
     if method not in ("abstractive", "extractive", "none"):
         stderr.print(f"[bold red]error:[/] unknown --method {method!r} (use abstractive, extractive or none)")
         raise typer.Exit(2)
-    settings = translate_settings(
-        lock, engine, device, precision, model, beam, fast, max_batch_tokens, glossary, no_cache,
-        no_repeat_ngram=no_repeat_ngram, repetition_penalty=repetition_penalty, length_penalty=length_penalty,
-    )
-    summary = SummarySettings(method=method, sentences=sentences, ratio=ratio, engine=engine, greedy=fast)
+    summary = SummarySettings(method=method, sentences=sentences, ratio=ratio, engine=settings.engine,
+                              greedy=settings.beam_size == 1)
     with progress_bars(quiet) as progress:
         report = run_digest(inputs, output, formats, settings, summary, from_json=from_json, progress=progress)
     finish(report, quiet)
@@ -208,21 +180,15 @@ def summarize(
 
 
 @reports_errors
+@translation_options
 def compare(
     source: Annotated[str, typer.Argument(help="The source article (any input `inspect` reads).")],
     translation: Annotated[Path, typer.Argument(help="English translation from anywhere: UTF-8 text, any line breaks.")],
     output: OutputOpt,
     fmt: Annotated[str, typer.Option("--format", help="html | md | json (comma-separated; default all three).")] = "html,md,json",
     no_model: Annotated[bool, typer.Option("--no-model", help="Align by length, numbers and names only; do not translate the source ourselves.")] = False,
-    engine: EngineOpt = "auto",
-    device: DeviceOpt = "auto",
-    precision: PrecisionOpt = "auto",
-    model: ModelOpt = None,
-    beam: BeamOpt = 4,
-    fast: FastOpt = False,
-    glossary: GlossaryOpt = None,
-    no_cache: NoCacheOpt = False,
-    lock: LockOption = None,
+    *,
+    settings: TranslateSettings,
 ) -> None:
     """Align an English translation to its source sentence by sentence, flag every pair, and report.
 
@@ -232,7 +198,6 @@ def compare(
     from mt.qa.compare import report_text, run_compare
 
     formats = parse_formats(fmt, ("html", "md", "json"))
-    settings = translate_settings(lock, engine, device, precision, model, beam, fast, 4096, glossary, no_cache)
     job = run_compare(source, translation, output, formats, settings, use_model=not no_model)
     say(report_text(job.comparison.report))
     say(f"wrote {len(job.written)} file(s) to {output}")

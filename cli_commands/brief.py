@@ -4,33 +4,28 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from cli_commands.common import (
-    BatchOpt,
-    BeamOpt,
-    DeviceOpt,
-    EngineOpt,
-    FastOpt,
-    GlossaryOpt,
     InputsArg,
-    LockOption,
-    ModelOpt,
-    NoCacheOpt,
-    PrecisionOpt,
     QuietOpt,
     finish,
     parse_formats,
     progress_bars,
     reports_errors,
     stderr,
-    translate_settings,
+    translation_options,
 )
 
 
+if TYPE_CHECKING:
+    from mt.pipeline import TranslateSettings
+
+
 @reports_errors
+@translation_options
 def brief(
     inputs: InputsArg,
     output: Annotated[Path, typer.Option("-o", "--output", help="A directory (brief.<format> + articles/) or one brief.html|md|json file.")],
@@ -39,17 +34,9 @@ def brief(
     since: Annotated[Optional[str], typer.Option(help="Only articles published on or after YYYY-MM-DD.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Only articles published on or before YYYY-MM-DD.")] = None,
     method: Annotated[str, typer.Option(help="Summaries: abstractive (locked BART model) | extractive (no model).")] = "abstractive",
-    engine: EngineOpt = "auto",
-    device: DeviceOpt = "auto",
-    precision: PrecisionOpt = "auto",
-    model: ModelOpt = None,
-    beam: BeamOpt = 4,
-    fast: FastOpt = False,
-    max_batch_tokens: BatchOpt = 4096,
-    glossary: GlossaryOpt = None,
-    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
-    lock: LockOption = None,
+    *,
+    settings: TranslateSettings,
 ) -> None:
     """One English morning read: the day's articles grouped into stories across languages."""
     from digest.brief import run_brief
@@ -60,9 +47,7 @@ def brief(
         if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             stderr.print(f"[bold red]error:[/] {value!r} is not a YYYY-MM-DD date")
             raise typer.Exit(2)
-    settings = translate_settings(lock, engine, device, precision, model, beam, fast, max_batch_tokens, glossary,
-                                   no_cache)
-    summary = SummarySettings(method=method, engine=engine, greedy=fast)
+    summary = SummarySettings(method=method, engine=settings.engine, greedy=settings.beam_size == 1)
     with progress_bars(quiet) as progress:
         report = run_brief(inputs, output, formats, settings, summary, date, since, until, progress=progress)
     finish(report, quiet)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Optional, TypeVar
@@ -117,6 +118,49 @@ NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor w
 QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="No progress bars.")]
 
 
+# Every translating command takes these options, declared once here: (parameter, Typer type, default).
+TRANSLATION_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
+    ("engine", EngineOpt, "auto"),
+    ("device", DeviceOpt, "auto"),
+    ("precision", PrecisionOpt, "auto"),
+    ("model", ModelOpt, None),
+    ("beam", BeamOpt, 4),
+    ("fast", FastOpt, False),
+    ("max_batch_tokens", BatchOpt, 4096),
+    ("no_repeat_ngram", NoRepeatOpt, 0),
+    ("repetition_penalty", RepetitionOpt, 1.0),
+    ("length_penalty", LengthPenaltyOpt, 1.0),
+    ("glossary", GlossaryOpt, None),
+    ("no_cache", NoCacheOpt, False),
+    ("lock", LockOption, None),
+)
+
+
+def translation_options(command: F) -> F:
+    """Give `command` the shared translation options; it receives them as one `settings: TranslateSettings`.
+
+    Typer reads a command's options from its signature, so the wrapper's signature is the
+    command's own (less `settings`) plus the shared options, and the wrapper builds the settings.
+    """
+    def resolved(annotation: Any) -> Any:  # postponed annotations, as `inspect.signature(eval_str=True)` does
+        return eval(annotation, command.__globals__) if isinstance(annotation, str) else annotation
+
+    own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=resolved(p.annotation))
+           for p in inspect.signature(command).parameters.values() if p.name != "settings"]
+    shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+              for name, annotation, default in TRANSLATION_OPTIONS]
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> Any:
+        values = {name: kwargs.pop(name) for name, _, _ in TRANSLATION_OPTIONS}
+        return command(settings=translate_settings(**values), **kwargs)
+
+    signature = inspect.Signature(own + shared)
+    wrapper.__signature__ = signature  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
+    return wrapper  # type: ignore[return-value]
+
+
 def translate_settings(
     lock: Path | None,
     engine: str,
@@ -133,7 +177,7 @@ def translate_settings(
     repetition_penalty: float = 1.0,
     length_penalty: float = 1.0,
 ) -> Any:
-    """The translation options every translating command shares."""
+    """The library's settings for the options above (`--fast`: beam 1, which summaries follow too)."""
     from mt.pipeline import TranslateSettings
 
     return TranslateSettings(
