@@ -4,33 +4,27 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from cli_commands.common import (
-    BatchOpt,
-    BeamOpt,
-    DeviceOpt,
-    EngineOpt,
-    FastOpt,
-    GlossaryOpt,
     InputsArg,
-    LockOption,
-    ModelOpt,
-    NoCacheOpt,
     OutputOpt,
-    PrecisionOpt,
     QuietOpt,
     parse_formats,
     reports_errors,
     say,
     stderr,
-    translate_settings,
+    translation_options,
 )
+
+if TYPE_CHECKING:
+    from mt.pipeline import TranslateSettings
 
 
 @reports_errors
+@translation_options
 def batch(
     inputs: InputsArg,
     output: OutputOpt,
@@ -49,17 +43,9 @@ def batch(
     method: Annotated[str, typer.Option(help="Summary: abstractive | extractive | none.")] = "abstractive",
     sentences: Annotated[Optional[int], typer.Option(help="Summary length in sentences.")] = None,
     ratio: Annotated[Optional[float], typer.Option(help="Summary length as a share of the article's sentences.")] = None,
-    engine: EngineOpt = "auto",
-    device: DeviceOpt = "auto",
-    precision: PrecisionOpt = "auto",
-    model: ModelOpt = None,
-    beam: BeamOpt = 4,
-    fast: FastOpt = False,
-    max_batch_tokens: BatchOpt = 4096,
-    glossary: GlossaryOpt = None,
-    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
-    lock: LockOption = None,
+    *,
+    settings: TranslateSettings,
 ) -> None:
     """Digest a whole corpus into DIR with a manifest, resumably; in this process or on a Ray cluster."""
     from digest.batch import BatchSettings, RayOptions, run_batch
@@ -69,13 +55,10 @@ def batch(
     if method not in ("abstractive", "extractive", "none"):
         stderr.print(f"[bold red]error:[/] unknown --method {method!r} (use abstractive, extractive or none)")
         raise typer.Exit(2)
-    settings = BatchSettings(
-        formats=formats,
-        translate=translate_settings(lock, engine, device, precision, model, beam, fast, max_batch_tokens, glossary,
-                                     no_cache),
-        summary=SummarySettings(method=method, sentences=sentences, ratio=ratio, engine=engine),
-        batch_sentences=batch_sentences, force=force,
-    )
+    summary = SummarySettings(method=method, sentences=sentences, ratio=ratio, engine=settings.engine,
+                              greedy=settings.beam_size == 1)
+    run = BatchSettings(formats=formats, translate=settings, summary=summary, batch_sentences=batch_sentences,
+                        force=force)
     options = None
     if ray:
         try:
@@ -85,7 +68,7 @@ def batch(
             raise typer.Exit(2) from None
         address, inputs = split_ray_address(inputs)
         options = RayOptions(address=address, actors=actors, gpus_per_actor=gpus_per_actor, retries=retries)
-    report = run_batch(inputs, output, settings, options, say=None if quiet else say)
+    report = run_batch(inputs, output, run, options, say=None if quiet else say)
     for where, error in report.failed:
         stderr.print(f"[bold red]error:[/] {where}: {error}", highlight=False, soft_wrap=True)
     if not quiet:

@@ -185,7 +185,7 @@ class BatchWorker:
 
         summarizer = self.summarizer() if self.summary.method == "abstractive" else None
         summarize(article, summarizer, method=self.summary.method, sentences=self.summary.sentences,
-                  ratio=self.summary.ratio)
+                  ratio=self.summary.ratio, options=self.summary.options())
 
     def _write(self, article: Article) -> list[str]:
         rendered = {f"{article.id}.{fmt}": render(article, fmt) for fmt in self.formats}

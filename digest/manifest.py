@@ -117,8 +117,11 @@ def plan_for(article: dict[str, Any], lock: Lock, settings: BatchSettings) -> di
             lambda: lock.get(t.model) if t.model else lock.translator_for(language)),
         "summarize": pinned(lock.summarizer) if s.method == "abstractive" else None,
         "options": {"engine": t.engine, "precision": t.precision, "beam_size": t.beam_size,
-                    "max_batch_tokens": t.max_batch_tokens, "glossary_sha256": glossary,
-                    "summary": {"method": s.method, "sentences": s.sentences, "ratio": s.ratio, "engine": s.engine}},
+                    "no_repeat_ngram_size": t.no_repeat_ngram_size, "repetition_penalty": t.repetition_penalty,
+                    "length_penalty": t.length_penalty, "max_batch_tokens": t.max_batch_tokens,
+                    "glossary_sha256": glossary,
+                    "summary": {"method": s.method, "sentences": s.sentences, "ratio": s.ratio, "engine": s.engine,
+                                "greedy": s.greedy}},
     }
 
 
