@@ -27,6 +27,7 @@ from modelstore.lock import load_lock
 from modelstore.store import model_dir
 from modelstore.verify import verify_model
 from summarize.engine import Limits, SummaryOptions, load_summarizer
+from tests.test_ingest_readers import PNG_BYTES, SORANI, URDU
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -237,6 +238,51 @@ def test_an_out_of_memory_summary_batch_is_halved_and_retried(tiny_models: Path,
     monkeypatch.setattr(summarizer, "generate_ids", out_of_memory_over_one)
     assert summarizer.summarize_texts(texts, limits, options) == one_at_a_time
     assert sizes == [4, 2, 1, 1, 2, 1, 1]
+
+
+# The input matrix (README, "Exit codes"): one line per bad input, naming it; the rest of the batch is written.
+
+MATRIX = {
+    "empty.txt": (b"", "empty file: no text to read"),
+    "blank.txt": (b"  \n\t\n   \n", "no text: the input is empty or whitespace only"),
+    "image.txt": (PNG_BYTES, "binary file (PNG image), not text"),
+    "undecodable.txt": (bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D, 0xFF, 0xFE, 0xC0]) * 50,
+                        "binary or undecodable data: no text encoding fits"),
+    "furniture.txt": ("رفتن به محتوا\nکد خبر 503428\nنظرات کاربران\nنظر شما\nانتهای پیام/\n".encode(),
+                      "no article text left after removing page furniture"),
+    "no-article.html": ("<html><body><nav><a href='/'>صفحه اصلی</a> <a href='/c'>تماس با ما</a></nav></body></html>"
+                        .encode(), "no article text left after removing page furniture"),
+    "urdu.txt": (URDU.encode(), "unsupported language: Urdu (ur"),
+    "kurdish.txt": (SORANI.encode(), "unsupported language: Kurdish (Sorani) (ckb"),
+    "records.jsonl:2": (None, "not valid JSON"),
+    "no-articles": (None, "directory holds no .txt, .html, .json or .jsonl files"),
+    "missing.txt": (None, "no such file or directory"),
+}
+
+
+def test_every_bad_input_is_one_line_and_the_rest_is_written(env: dict[str, str], tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name, (data, _) in MATRIX.items():
+        if data is not None:
+            (inputs / name).write_bytes(data)
+    (inputs / "english.txt").write_text("Iran and Syria signed a defence agreement in Tehran on Monday.\n"
+                                        "The ministers met for three hours.\n", encoding="utf-8")
+    seed = (SEEDS / "003_74ed4e50eb75564b.txt").read_text(encoding="utf-8")
+    (inputs / "records.jsonl").write_text(json.dumps({"id": "r1", "text": seed}) + "\n{not json\n", encoding="utf-8")
+    (tmp_path / "no-articles").mkdir()
+    out = tmp_path / "out"
+    result = cli(env, "digest", str(inputs), str(tmp_path / "no-articles"), str(tmp_path / "missing.txt"),
+                 "-o", str(out), "--fast", "--method", "extractive", "-q")
+    assert result.exit_code == 1, result.output
+    lines = error_lines(result)
+    assert len(lines) == len(MATRIX), lines
+    for name, (_, problem) in MATRIX.items():
+        where = tmp_path / name if name in ("no-articles", "missing.txt") else inputs / name
+        assert sum(line.startswith(f"error: {where}: {problem}") for line in lines) == 1, (name, lines)
+    assert sorted(p.name for p in out.glob("*.json")) == ["english.json", "r1.json"]  # English passes through
+    english = json.loads((out / "english.json").read_text(encoding="utf-8"))
+    assert english["language"] == "en"
 
 
 # Inputs that vanish, outputs that cannot be written.
