@@ -23,8 +23,9 @@ def render_index_markdown(articles: Sequence[Article], formats: Sequence[str], f
     lines = ["# Digests", "", "| article | title | language | published | outlet | files |", "|---|---|---|---|---|---|"]
     for article in articles:
         title, language, published, outlet = _row_facts(article)
-        files = " ".join(f"[{fmt}]({article.id}.{fmt})" for fmt in formats)
-        lines.append(f"| {article.id} | {md_cell(title)} | {language} | {published} | {md_cell(outlet)} | {files} |")
+        files = " ".join(f"[{fmt}](./{article.id}.{fmt})" for fmt in formats)  # ./: never read as a URL scheme
+        lines.append(f"| {md_cell(article.id)} | {md_cell(title)} | {md_cell(language)} | {md_cell(published)} | "
+                     f"{md_cell(outlet)} | {files} |")
     if failed:
         lines += ["", "## Failed inputs", ""] + [f"- {md_cell(str(error))}" for error in failed]
     return "\n".join(lines) + "\n"
@@ -36,9 +37,9 @@ def render_index_html(articles: Sequence[Article], formats: Sequence[str], faile
     for article in articles:
         title, language, published, outlet = _row_facts(article)
         main = "html" if "html" in formats else formats[0]
-        others = " ".join(f'<a href="{escape(article.id)}.{fmt}">{fmt}</a>' for fmt in formats)
+        others = " ".join(f'<a href="./{escape(article.id)}.{fmt}">{fmt}</a>' for fmt in formats)
         rows.append(
-            f'<tr><td><a href="{escape(article.id)}.{main}">{escape(title)}</a></td><td>{escape(language)}</td>'
+            f'<tr><td><a href="./{escape(article.id)}.{main}">{escape(title)}</a></td><td>{escape(language)}</td>'
             f'<td>{escape(published)}</td><td dir="auto">{escape(outlet)}</td><td>{others}</td></tr>'
         )
     failures = "".join(f"<li>{escape(str(error))}</li>" for error in failed)

@@ -56,13 +56,14 @@ def read_article_json(path: str) -> Iterator[Article | InputError]:
     except (OSError, UnicodeDecodeError) as exc:
         yield InputError(path, f"cannot read ({exc.__class__.__name__}: {exc})")
         return
-    lines = [text] if text.lstrip().startswith("{") and "\n{" not in text.strip() else text.splitlines()
+    # JSON Lines end records at \n only: U+2028 and friends are valid inside JSON strings.
+    lines = [text] if text.lstrip().startswith("{") and "\n{" not in text.strip() else text.split("\n")
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             yield Article.from_dict(json.loads(line))
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: nested too deeply
             where = path if len(lines) == 1 else f"{path}: line {number}"
             yield InputError(where, f"not an mtdigest article JSON ({exc})")
 

@@ -6,7 +6,8 @@ strip page furniture, extract metadata, split paragraphs into sentences with ids
         ...  # an Article, or an InputError for an input that could not be used
 """
 
-from ingest.article import content_id, prepare_article
+from ingest.article import prepare_article
+from mt.article import content_id
 from ingest.boilerplate import Layout, strip_boilerplate
 from ingest.dates import DateMatch, find_date
 from ingest.decoding import decode_bytes

@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
-
 from ingest.boilerplate import strip_boilerplate
 from ingest.langid import LANGUAGE_NAMES, SUPPORTED, differs_within, identify_language
 from ingest.metadata import extract_metadata, parse_published
 from ingest.normalize import normalize_text
 from ingest.segment import sentence_spans
-from mt.article import Article, Paragraph, Removed, Sentence, Title
+from mt.article import Article, Paragraph, Removed, Sentence, Title, content_id, safe_id
 from mt.errors import InputError, UnsupportedLanguage
-
-
-def content_id(text: str | bytes) -> str:
-    """A short, stable id for text that has no file name (stdin, records without an id)."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    return hashlib.sha256(data).hexdigest()[:12]
-
-
-# Ids name output files (`DIR/<id>.html`) and links between them: one plain file name, no path, no URL scheme.
-_UNSAFE_ID = re.compile(r"[^\w.\-]+")
-_MAX_ID = 120
-
-
-def safe_id(raw: str) -> str:
-    """`raw` (a record's id, a file name) as an article id that is one plain file name: characters other than
-    letters, digits, `_`, `.` and `-` become `_` and no leading dot, so `../../x` or `javascript:x` can neither
-    write outside the output directory nor become a link that runs code."""
-    cleaned = _UNSAFE_ID.sub("_", raw).lstrip(".")[:_MAX_ID]
-    return cleaned or content_id(raw)
 
 
 def _unsupported_message(language: str, confidence: float) -> str:

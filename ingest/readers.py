@@ -13,7 +13,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ingest.article import content_id, prepare_article
+from ingest.article import prepare_article
+from mt.article import content_id
 from ingest.decoding import decode_bytes
 from ingest.html import extract_html
 from mt.article import Article

@@ -8,10 +8,31 @@ one schema.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 SCHEMA_VERSION = 1
+
+
+def content_id(text: str | bytes) -> str:
+    """A short, stable id for text that has no file name (stdin, records without an id)."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+# Ids name output files (`DIR/<id>.html`) and links between them: one plain file name, no path, no URL scheme.
+_UNSAFE_ID = re.compile(r"[^\w.\-]+")
+_MAX_ID = 120
+
+
+def safe_id(raw: str) -> str:
+    """`raw` (a record's id, a file name) as an article id that is one plain file name: characters other than
+    letters, digits, `_`, `.` and `-` become `_` and no leading dot, so `../../x` or `javascript:x` can neither
+    write outside the output directory nor become a link that runs code."""
+    cleaned = _UNSAFE_ID.sub("_", raw).lstrip(".")[:_MAX_ID]
+    return cleaned or content_id(raw)
 
 
 @dataclass
@@ -110,7 +131,7 @@ class Article:
             raise ValueError(f"unsupported schema_version {version} (this tool reads {SCHEMA_VERSION})")
         summary = data.get("summary")
         return cls(
-            id=data["id"],
+            id=safe_id(data["id"]),  # JSON from elsewhere names output files too
             source_path=data.get("source_path"),
             url=data.get("url"),
             language=data.get("language"),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.article import content_id
+from mt.article import content_id
 from ingest.readers import INPUT_SUFFIXES, JSON_SUFFIXES, JSONL_SUFFIXES, read_bytes, read_path
 from modelstore.lock import Lock, load_lock
 from mt.article import Article
@@ -205,10 +205,10 @@ def _article_objects(data: bytes) -> list[dict[str, Any]] | None:
     try:
         parsed = json.loads(text)
         objects = parsed if isinstance(parsed, list) else [parsed]
-    except json.JSONDecodeError:
-        try:
-            objects = [json.loads(line) for line in text.splitlines() if line.strip()]
-        except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # RecursionError: nested too deeply to be an article
+        try:  # JSON Lines end records at \n only: U+2028 and friends are valid inside JSON strings
+            objects = [json.loads(line) for line in text.split("\n") if line.strip()]
+        except (json.JSONDecodeError, RecursionError):
             return None
     if objects and all(isinstance(o, dict) and "schema_version" in o and "paragraphs" in o for o in objects):
         return objects

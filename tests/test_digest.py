@@ -48,7 +48,7 @@ def test_all_three_formats_and_the_index_are_written(digests: Path) -> None:
     expected = {f"{i}.{fmt}" for i in ids for fmt in ("html", "md", "json")} | {"index.html", "index.md"}
     assert {p.name for p in digests.iterdir()} == expected
     index = (digests / "index.md").read_text(encoding="utf-8")
-    assert all(f"]({i}.html)" in index for i in ids)
+    assert all(f"](./{i}.html)" in index for i in ids)
 
 
 def test_json_validates_against_the_schema_and_keeps_every_sentence(digests: Path) -> None:

@@ -251,6 +251,27 @@ def test_record_ids_cannot_write_outside_the_output_or_become_script_links(tiny_
     written = [p for p in tmp_path.rglob("*") if p.is_file() and "cache" not in p.parts and p != inputs]
     assert written and all(p.parent == out for p in written), written
     assert len([p for p in written if p.suffix == ".json"]) == len(HOSTILE_IDS)
+    assert_plain_links(out / "index.html")
+    # Article JSON from elsewhere (`--from-json`) skips ingestion: its ids are made plain file names as well.
+    records = []
+    for hostile, path in zip(HOSTILE_IDS, sorted(out.glob("*.json"))):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        records.append(json.dumps({**record, "id": hostile}, ensure_ascii=False))
+    (tmp_path / "hostile.jsonl").write_text("\n".join(records), encoding="utf-8")
+    again = tmp_path / "deep" / "er" / "again"
+    result = CliRunner().invoke(app, ["digest", str(tmp_path / "hostile.jsonl"), "-o", str(again), "--from-json",
+                                      "--method", "extractive", "-q"], env=env)
+    assert result.exit_code == 0, result.output
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and p.parent not in (out, tmp_path)
+               and "cache" not in p.parts]
+    assert written and all(p.parent == again for p in written), written
+    assert_plain_links(again / "index.html")
+
+
+def assert_plain_links(index: Path) -> None:
+    """Every link of an index is ./<one plain file name>: no scheme, no other directory, not hidden."""
     links = _Links()
-    links.feed((out / "index.html").read_text(encoding="utf-8"))
-    assert links.hrefs and not [h for h in links.hrefs if ":" in h or "/" in h or h.startswith(".")]
+    links.feed(index.read_text(encoding="utf-8"))
+    names = [h.removeprefix("./") for h in links.hrefs]
+    assert links.hrefs and all(h.startswith("./") for h in links.hrefs)
+    assert not [n for n in names if ":" in n or "/" in n or "\\" in n or n.startswith(".")]
