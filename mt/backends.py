@@ -8,6 +8,7 @@ precisions are chosen here for both kinds of model.
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from transformers.utils import logging as transformers_logging
 from modelstore.lock import ModelEntry
 from modelstore.store import converted_dir, resolve_model
 from modelstore.verify import check_before_load
-from mt.errors import ModelMissing
+from mt.errors import IntegrityError, ModelMissing
 
 # Library code never prints: keep transformers' own progress bars and advice off the terminal.
 transformers_logging.disable_progress_bar()
@@ -38,7 +39,8 @@ class Seq2SeqModel:
         self.model_dir = model_dir
         self.device = device
         self.precision = precision
-        self.tokenizer: PreTrainedTokenizerBase = AutoTokenizer.from_pretrained(str(model_dir))
+        # A model directory's own Python (`auto_map`) never runs, and transformers must not ask on stdin.
+        self.tokenizer: PreTrainedTokenizerBase = AutoTokenizer.from_pretrained(str(model_dir), trust_remote_code=False)
         # Start, end, pad and language-code ids: filtered out of every generated row.
         self.special_ids = frozenset(self.tokenizer.all_special_ids)
 
@@ -104,7 +106,16 @@ def open_transformers(model_dir: Path, device: str = "auto", precision: str = "a
     dtype = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}[precision]
     # safetensors, or a pickled `pytorch_model.bin` (what most pinned models ship) read with torch's
     # weights-only unpickler: no code in a weights file ever runs. Never `trust_remote_code`.
-    model = AutoModelForSeq2SeqLM.from_pretrained(str(model_dir), dtype=dtype, weights_only=True).to(device).eval()
+    try:
+        model = AutoModelForSeq2SeqLM.from_pretrained(str(model_dir), dtype=dtype, weights_only=True,
+                                                      trust_remote_code=False)
+    except pickle.UnpicklingError as exc:  # the weights-only unpickler met something besides tensors
+        raise IntegrityError(
+            f"{model_dir}: the pickled weights (pytorch_model.bin) hold objects that are not plain tensors "
+            f"(possibly code); not loading them. Pull the model again from its pinned revision "
+            f"(`mtdigest models pull`) ({exc.__class__.__name__})"
+        ) from None
+    model = model.to(device).eval()
     return model, device, precision
 
 

@@ -33,11 +33,6 @@ from mt.errors import MtdigestError
 from mt.loading import load_translator
 
 WEIGHTS = "pytorch_model.bin"
-BACKENDS_FIX = "mt/backends.py: pass trust_remote_code=False to AutoTokenizer and AutoModelForSeq2SeqLM.from_pretrained"
-CLEAR_ERROR_FIX = (
-    "mt/backends.py: open_transformers turns pickle.UnpicklingError into an MtdigestError naming the file "
-    "(torch's message advises weights_only=False)"
-)
 
 
 class _Payload:
@@ -90,7 +85,6 @@ def test_transformers_loading_never_runs_a_pickled_payload(marian, marker: Path,
     assert not marker.exists()
 
 
-@pytest.mark.xfail(strict=True, reason=f"needs {CLEAR_ERROR_FIX}")
 def test_a_pickled_payload_is_refused_with_a_clear_error(marian, marker: Path) -> None:
     entry, home = marian
     root = model_dir(entry, home)
@@ -198,7 +192,6 @@ def test_local_code_of_a_known_architecture_never_runs(marian, marker: Path, tmp
     assert not marker.exists() and not yes_to_prompts
 
 
-@pytest.mark.xfail(strict=True, reason=f"needs {BACKENDS_FIX}")
 @pytest.mark.parametrize("part", ["model", "tokenizer"])
 def test_custom_code_is_refused_without_asking(marian, marker: Path, yes_to_prompts, part: str) -> None:
     """transformers asks on stdin ("Do you wish to run the custom code? [y/N]") unless told no."""
