@@ -129,7 +129,8 @@ class BatchWorker:
         for article in articles:
             died = self.attempts.count(article.id)
             if died >= self.attempts.limit:
-                error = f"its worker died {died} time(s) while processing it (crash or out of memory); run again to retry"
+                error = (f"its worker died {died} time(s) while processing it (crash or out of memory); "
+                         "run again to retry")
                 results.append(_result(article, error, []))
             else:
                 results += self._attempt([article])

@@ -83,7 +83,8 @@ def test_ray_writes_what_the_in_process_run_writes(ray_run, corpus: Path, tiny_m
     result = batch([str(corpus), "-o", str(local_out), "-q"], batch_env(tiny_models, tmp_path / "own-cache.sqlite"))
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in local_out.iterdir() if p.name != "manifest.json")
-    assert len(names) == ARTICLES * 3 and names == sorted(p.name for p in ray_out.iterdir() if p.name != "manifest.json")
+    assert len(names) == ARTICLES * 3
+    assert names == sorted(p.name for p in ray_out.iterdir() if p.name != "manifest.json")
     for name in names:
         assert comparable(ray_out / name) == comparable(local_out / name), name
     local, on_ray = manifest(local_out), manifest(ray_out)
