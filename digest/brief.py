@@ -35,7 +35,7 @@ from digest.jobs import (
 from digest.meta import LANGUAGE_NAMES, model_line
 from digest.stories import Evidence, evidence_of, group_stories
 from mt.article import SCHEMA_VERSION, Article
-from mt.output import write_atomic
+from mt.output import check_writable, write_atomic
 from mt.pipeline import TranslateSettings
 from mt.translate import ProgressCallback
 
@@ -205,6 +205,7 @@ def run_brief(
     single = output.suffix.lower() in (".html", ".md", ".json")
     root = output.parent if single else output
     digest_dir = root / (f"{output.stem}-articles" if single else "articles")
+    check_writable(digest_dir)
     articles, failed = collect_brief_inputs(inputs)
     articles = reuse_digests([a for a in articles if in_range(a, since, until)], digest_dir)
     report = DigestReport(failed=failed)

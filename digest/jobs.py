@@ -19,7 +19,7 @@ from ingest import read_inputs
 from modelstore.lock import load_lock
 from mt.article import Article
 from mt.errors import InputError, MtdigestError
-from mt.output import write_atomic
+from mt.output import check_writable, write_atomic
 from mt.pipeline import JobReport, TranslateSettings, TranslationSession, translate_inputs
 from mt.translate import ProgressCallback
 
@@ -99,6 +99,7 @@ def run_translate(
     progress: ProgressCallback | None = None,
 ) -> JobReport:
     """Read, translate and write every input; failures are reported, not fatal to the batch."""
+    check_writable(output)
     articles, failed = collect(inputs)
     report = translate_inputs(articles, settings, progress) if articles else JobReport()
     report.failed[:0] = failed
@@ -116,6 +117,7 @@ def run_digest(
     summary: SummarySettings, from_json: bool = False, progress: ProgressCallback | None = None,
 ) -> DigestReport:
     """Translate (what is not yet translated), summarize, and write digests plus an index."""
+    check_writable(output)
     articles, failed = collect(inputs, from_json)
     report = DigestReport(failed=failed)
     digest_articles(articles, output, formats, settings, summary, report, progress)

@@ -11,6 +11,8 @@ import re
 import uuid
 from pathlib import Path
 
+from mt.errors import OutputError
+
 
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` so readers see either the old file or the whole new one."""
@@ -30,6 +32,27 @@ def write_atomic(path: Path, text: str) -> None:
 _LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # Markdown that article text must not form: cell pipes, raw HTML, links and images, code spans, entities.
 _MARKDOWN_ACTIVE = re.compile(r"[\\|<\[\]`]|&(?=#?\w+;)")
+
+
+def check_writable(directory: Path) -> None:
+    """Prove that files can be written in `directory` (created later if absent), before any model time is spent.
+
+    The probe is a real file, created and removed in the directory or, when it does not exist yet, in its
+    nearest existing parent (nothing is created there): the kernel's answer, whatever the user, ACLs or mounts.
+    """
+    existing = directory
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise OutputError(f"{directory}: cannot write output there ({existing} is not a directory)")
+    probe = existing / f".mtdigest-probe.{os.getpid()}.{uuid.uuid4().hex[:8]}.part"
+    try:
+        with open(probe, "x", encoding="utf-8"):
+            pass
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(f"{directory}: cannot write output there ({exc.strerror or exc}); "
+                          f"choose another -o or fix its permissions") from None
 
 
 def md_cell(text: str) -> str:

@@ -348,7 +348,6 @@ def held_to_file_modes(scratch: Path) -> Callable[[], None] | None:
     return drop_root_overrides
 
 
-@pytest.mark.xfail(strict=True, reason="needs the output-directory check before any work (helper report, issue 11)")
 @pytest.mark.parametrize("command", ["digest", "translate", "brief"])
 def test_an_unwritable_output_directory_is_one_clear_usage_error(env: dict[str, str], tmp_path: Path,
                                                                  command: str) -> None:
