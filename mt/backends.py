@@ -2,11 +2,14 @@
 
 A model is resolved once (lock → local directory → engine); CTranslate2 is used
 whenever `models convert` made a copy, plain transformers otherwise. Devices and
-precisions are chosen here for both kinds of model.
+precisions are chosen here for both kinds of model. Files are checked against the
+lock when a model is opened; the weights are read on first use, so a job served
+entirely from the translation cache never spends the seconds (and GBs) loading them.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 from pathlib import Path
@@ -77,32 +80,48 @@ def resolve_engine(entry: ModelEntry, engine: str, home: Path | None = None) -> 
     return source, (converted if engine in ("auto", "ctranslate2") else None)
 
 
-def open_ctranslate2(
-    path: Path, device: str = "auto", compute_type: str = "auto", threads: int = 0
-) -> tuple[Any, str, str]:
-    """(ctranslate2.Translator, device, compute type): int8 on CPU (≈20× plain transformers on 2 cores),
-    int8_float16 on CUDA; threads default to the cores this process may use (CTranslate2's own default is 4)."""
+def ctranslate2_placement(device: str = "auto", compute_type: str = "auto") -> tuple[str, str]:
+    """(device, compute type) for CTranslate2: int8 on CPU (≈20× plain transformers on 2 cores), int8_float16 on CUDA."""
     import ctranslate2
 
     if device == "auto":
         device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
     if compute_type == "auto":
         compute_type = "int8_float16" if device == "cuda" else "int8"
+    return device, compute_type
+
+
+def open_ctranslate2(
+    path: Path, device: str = "auto", compute_type: str = "auto", threads: int = 0
+) -> tuple[Any, str, str]:
+    """(ctranslate2.Translator, device, compute type); threads default to the cores this process may use
+    (CTranslate2's own default is 4)."""
+    import ctranslate2
+
+    device, compute_type = ctranslate2_placement(device, compute_type)
     translator = ctranslate2.Translator(str(path), device=device, compute_type=compute_type,
                                         intra_threads=threads or len(os.sched_getaffinity(0)))
     return translator, device, compute_type
 
 
-def open_transformers(model_dir: Path, device: str = "auto", precision: str = "auto") -> tuple[Any, str, str]:
-    """(model in eval mode, device, precision): CUDA when present; bf16 where the hardware runs it
-    (≈2.5× fp32 on a 2-core CPU), fp16 on GPUs without bf16."""
+def transformers_placement(device: str = "auto", precision: str = "auto") -> tuple[str, str]:
+    """(device, precision) for PyTorch: CUDA when present; bf16 where the hardware runs it (≈2.5× fp32 on a
+    2-core CPU), fp16 on GPUs without bf16."""
     import torch
-    from transformers import AutoModelForSeq2SeqLM
 
     if device == "auto":
         device = "cuda" if torch.cuda.is_available() else "cpu"
     if precision == "auto":
         precision = "fp16" if device.startswith("cuda") and not torch.cuda.is_bf16_supported() else "bf16"
+    return device, precision
+
+
+def open_transformers(model_dir: Path, device: str = "auto", precision: str = "auto") -> tuple[Any, str, str]:
+    """(model in eval mode, device, precision), placed by `transformers_placement`."""
+    import torch
+    from transformers import AutoModelForSeq2SeqLM
+
+    device, precision = transformers_placement(device, precision)
     dtype = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}[precision]
     # safetensors, or a pickled `pytorch_model.bin` (what most pinned models ship) read with torch's
     # weights-only unpickler: no code in a weights file ever runs. Never `trust_remote_code`.
@@ -133,9 +152,13 @@ class CTranslate2Model(Seq2SeqModel):
         compute_type: str = "auto",
         threads: int = 0,
     ) -> None:
-        self.translator, device, compute_type = open_ctranslate2(converted_dir, device, compute_type, threads)
-        super().__init__(entry, model_dir, device, compute_type)
-        self.converted_dir = converted_dir
+        super().__init__(entry, model_dir, *ctranslate2_placement(device, compute_type))
+        self.converted_dir, self.threads = converted_dir, threads
+
+    @functools.cached_property
+    def translator(self) -> Any:
+        """The weights, read on first use: a job whose sentences are all cached never loads them."""
+        return open_ctranslate2(self.converted_dir, self.device, self.precision, self.threads)[0]
 
 
 class TransformersModel(Seq2SeqModel):
@@ -144,8 +167,12 @@ class TransformersModel(Seq2SeqModel):
     engine_name = "transformers"
 
     def __init__(self, entry: ModelEntry, model_dir: Path, device: str = "auto", precision: str = "auto") -> None:
-        self.model, device, precision = open_transformers(model_dir, device, precision)
-        super().__init__(entry, model_dir, device, precision)
+        super().__init__(entry, model_dir, *transformers_placement(device, precision))
+
+    @functools.cached_property
+    def model(self) -> Any:
+        """The weights, read on first use: a job whose sentences are all cached never loads them."""
+        return open_transformers(self.model_dir, self.device, self.precision)[0]
 
     def padded(self, ids: list[list[int]]) -> tuple[Any, Any]:
         """(input ids, attention mask) tensors for a batch of token id lists, right-padded."""

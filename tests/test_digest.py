@@ -38,6 +38,34 @@ def digests(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Pa
     return out
 
 
+def test_a_fully_cached_digest_never_loads_the_translation_weights(
+    digests: Path, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mt.backends
+
+    opened: list[str] = []
+    for name in ("open_ctranslate2", "open_transformers"):
+        real = getattr(mt.backends, name)
+        monkeypatch.setattr(mt.backends, name, lambda *a, _real=real, _name=name, **k: (opened.append(_name),
+                                                                                          _real(*a, **k))[1])
+    args = ["digest", str(SEEDS), "-o", str(tmp_path / "again"), "--fast", "--method", "extractive", "-q"]
+    result = CliRunner().invoke(app, args, env=env)  # every sentence is in the cache the `digests` run filled
+    assert result.exit_code == 0, result.output
+    assert opened == []
+    first = json.loads(next(digests.glob("*.json")).read_text(encoding="utf-8"))
+    again = json.loads((tmp_path / "again" / f"{first['id']}.json").read_text(encoding="utf-8"))
+    assert [s["english"] for p in again["paragraphs"] for s in p["sentences"]] == \
+        [s["english"] for p in first["paragraphs"] for s in p["sentences"]]
+    # A sentence the cache lacks loads them on first use.
+    novel = tmp_path / "novel.txt"
+    seed = SEEDS.joinpath("000_41b56ad6ca49ea79.txt").read_text(encoding="utf-8")
+    novel.write_text(seed.replace("آرزوی موفقیت کرد", "آرزوی موفقیت و پیروزی کرد"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["digest", str(novel), "-o", str(tmp_path / "novel"), "--fast", "--method",
+                                      "extractive", "-q"], env=env)
+    assert result.exit_code == 0, result.output
+    assert len(opened) == 1
+
+
 def source_articles() -> list[Article]:
     return [a for a in read_inputs([str(SEEDS)]) if isinstance(a, Article)]
 
