@@ -163,6 +163,9 @@ def read_path(path: Path, display: str | None = None) -> Iterator[Article | Inpu
     where = display or str(path)
     try:
         data = path.read_bytes()
+    except FileNotFoundError:  # listed (a directory's file, a glob) but gone before its turn
+        yield InputError(where, "no longer exists (it was removed after the run started)")
+        return
     except OSError as error:
         yield InputError(where, f"cannot read: {error.strerror or error}")
         return
