@@ -290,6 +290,25 @@ def test_every_bad_input_is_one_line_and_the_rest_is_written(env: dict[str, str]
     assert english["language"] == "en"
 
 
+def test_a_5_mb_article_is_read_whole(tmp_path: Path) -> None:
+    """Not an error: a 5 MB article is one article with every sentence kept (translation time grows with it)."""
+    from ingest import read_inputs
+
+    lines = (SEEDS / "002_31b79cce48f1d696.txt").read_text(encoding="utf-8").splitlines()
+    body = "\n".join(lines[1:])
+    copies = 5_000_000 // len(body.encode()) + 1
+    # Each copy's lines differ (a line repeated a thousand times is page furniture, rightly removed).
+    parts = ["\n".join(f"در بخش {n}، {line}" if line.strip() else line for line in lines[1:]) for n in range(copies)]
+    big = tmp_path / "big.txt"
+    big.write_text(lines[0] + "\n" + "\n\n".join(parts), encoding="utf-8")
+    assert big.stat().st_size >= 5_000_000
+    (article,) = list(read_inputs([str(big)]))
+    assert not isinstance(article, Exception), article
+    sentences = article.sentences()
+    assert len(sentences) > 10 * copies and len({s.id for s in sentences}) == len(sentences)
+    assert sentences[-1].source.startswith(f"در بخش {copies - 1}، ")  # nothing dropped at the end
+
+
 # Inputs that vanish, outputs that cannot be written.
 
 @pytest.mark.parametrize("command", ["digest", "translate", "brief"])
