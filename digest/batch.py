@@ -36,7 +36,7 @@ from digest.manifest import Manifest, plan
 from digest.render import render
 from mt.article import Article
 from mt.errors import MtdigestError
-from mt.output import write_atomic
+from mt.output import check_writable, write_atomic
 from mt.pipeline import TranslateSettings, TranslationSession
 
 FAULT_ENV = "MTDIGEST_INJECT_FAULT"
@@ -244,6 +244,7 @@ def run_batch(
     """Read, plan, process and record every input; failures are reported in the manifest, not fatal."""
     started = time.perf_counter()
     output = output.resolve()
+    check_writable(output)  # before any model time: OutputError, exit 2
     output.mkdir(parents=True, exist_ok=True)
     t = settings.translate
     settings = dataclasses.replace(settings, translate=dataclasses.replace(

@@ -59,6 +59,20 @@ def env(tiny_models: Path, tmp_path: Path) -> dict[str, str]:
             "MTDIGEST_CACHE": str(tmp_path / "cache.sqlite"), "OMP_NUM_THREADS": "1"}
 
 
+def interrupt_when(run: subprocess.Popen[str], ready: Callable[[], bool], sig: int) -> None:
+    """Send `sig` once `ready()` holds (some output finished); the run must end as an interrupt: exit 130,
+    the one-line message, no traceback. Skips when the run finished before the signal arrived."""
+    deadline = time.monotonic() + 120
+    while not ready() and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.05)
+    run.send_signal(sig)
+    _, err = run.communicate(timeout=120)
+    if run.returncode == 0:
+        pytest.skip("the run finished before the signal arrived")
+    assert run.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+
+
 def assert_outputs_complete(out: Path, digests: Path | None = None) -> list[Path]:
     """No half-written file anywhere under `out`; every article JSON in `digests` (default `out`) is whole."""
     assert not list(out.rglob("*.part")), "a half-written file was left behind"
@@ -83,16 +97,7 @@ def test_interrupted_run_keeps_finished_outputs_and_resumes(env: dict[str, str],
     digests = out / "articles" if command == "brief" else out
     args = (command, str(inputs), "-o", str(out), "--fast", "--method", "extractive", "--engine", "transformers", "-q",
             *(["--no-cache"] if no_cache else []))
-    run = mtdigest(env, *args, chunk_sentences=30)
-    deadline = time.monotonic() + 120
-    while not list(digests.glob("*.json")) and time.monotonic() < deadline and run.poll() is None:
-        time.sleep(0.05)
-    run.send_signal(sig)
-    _, err = run.communicate(timeout=120)
-    if run.returncode == 0:
-        pytest.skip("the run finished before the signal arrived")
-    assert run.returncode == 130, err
-    assert "interrupted" in err and "Traceback" not in err
+    interrupt_when(mtdigest(env, *args, chunk_sentences=30), lambda: bool(list(digests.glob("*.json"))), sig)
     first = assert_outputs_complete(out, digests)
     assert 0 < len(first) < 10 and not (out / "brief.json").exists()
     cache = Path(env["MTDIGEST_CACHE"])
@@ -372,7 +377,7 @@ def held_to_file_modes(scratch: Path) -> Callable[[], None] | None:
     return drop_root_overrides
 
 
-@pytest.mark.parametrize("command", ["digest", "translate", "brief"])
+@pytest.mark.parametrize("command", ["digest", "translate", "brief", "batch"])
 def test_an_unwritable_output_directory_is_one_clear_usage_error(env: dict[str, str], tmp_path: Path,
                                                                  command: str) -> None:
     preexec = held_to_file_modes(tmp_path)
