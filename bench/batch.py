@@ -2,9 +2,13 @@
 
     python bench/batch.py [--articles 24] [--actors 2] [--method abstractive]
 
-Uses the tiny random-weight models of the tests (`python -m tests.tiny_models`, built once and cached) so it
-runs in a few minutes on 2 cores: the figures measure scheduling (actor start-up, model loading once per
-actor, batches spread over actors) on a model whose compute is small, not translation quality. Each run is a
+By default it uses the tiny random-weight models of the tests (`python -m tests.tiny_models`, built once and
+cached) so it runs in a few minutes on 2 cores: the figures measure scheduling (actor start-up, model loading
+once per actor, batches spread over actors) on a model whose compute is small, not translation quality.
+`--full-size` runs the real architectures instead (bench/pipeline.py's random-weight NLLB-200-distilled-600M
+and distilbart-cnn-12-6 shapes, CTranslate2 int8, built and converted once): random weights never emit </s>,
+so every sentence runs to its full output budget (2 x source tokens + 16) and every summary to its maximum;
+articles/s is therefore a lower bound for real models, and the in-process / Ray ratio is the figure. Each run is a
 fresh `mtdigest batch` subprocess with its own empty translation cache, over the same corpus (the seeds plus
 generated articles made of their words); wall time includes start-up (Ray's included). The Ray run's outputs
 are checked to be identical to the in-process run's (timings aside).
@@ -58,16 +62,33 @@ def run(label: str, args: list[str], env: dict[str, str]) -> float:
     return seconds
 
 
+def tiny_models() -> tuple[Path, Path]:
+    """(lock, home) of the tests' tiny models."""
+    from tests.tiny_models import cached_tiny_models
+
+    models = cached_tiny_models()
+    return models / "models.lock", models / "home"
+
+
+def full_size_models() -> tuple[Path, Path]:
+    """(lock, home) of bench/pipeline.py's full-size random-weight translator and summarizer."""
+    from bench import pipeline, summarize
+
+    cache = Path(pipeline.CACHE)
+    translator = pipeline.install_translator(cache)
+    summarizer = summarize.build(cache)
+    return pipeline.write_lock(cache, translator, summarizer), summarize.home_dir(cache)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=24)
     parser.add_argument("--actors", type=int, default=2)
     parser.add_argument("--method", default="abstractive")
     parser.add_argument("--batch-sentences", type=int, default=32)
+    parser.add_argument("--full-size", action="store_true", help="the full-size random-weight architectures")
     options = parser.parse_args()
-    from tests.tiny_models import cached_tiny_models
-
-    models = cached_tiny_models()
+    lock, home = full_size_models() if options.full_size else tiny_models()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         sentences = corpus(work / "corpus", options.articles)
@@ -76,13 +97,14 @@ def main() -> None:
         rows = []
         for label, extra in (("in-process", []), (f"ray, {options.actors} actors", ["--ray", "--actors", str(options.actors)])):
             out = work / label.split(",")[0]
-            env = os.environ | {"MTDIGEST_LOCK": str(models / "models.lock"), "MTDIGEST_HOME": str(models / "home"),
+            env = os.environ | {"MTDIGEST_LOCK": str(lock), "MTDIGEST_HOME": str(home),
                                 "MTDIGEST_CACHE": str(work / f"{out.name}.sqlite"), "OMP_NUM_THREADS": "1"}
             seconds = run(label, [*common, "-o", str(out), *extra], env)
             rows.append((label, seconds, out))
         same = all(comparable(p) == comparable(rows[1][2] / p.name)
                    for p in rows[0][2].iterdir() if p.name != "manifest.json")
-    print(f"corpus: {options.articles} articles, {sentences} sentences; tiny models, {os.cpu_count()} cores; "
+    kind = "full-size random-weight models" if options.full_size else "tiny models"
+    print(f"corpus: {options.articles} articles, {sentences} sentences; {kind}, {os.cpu_count()} cores; "
           f"summary {options.method}")
     print(f"{'scheduler':<16} {'wall s':>8} {'articles/s':>11} {'sentences/s':>12}")
     for label, seconds, _ in rows:
