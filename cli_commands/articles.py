@@ -10,16 +10,8 @@ import typer
 from rich.table import Table
 
 from cli_commands.common import (
-    BeamOpt,
-    DeviceOpt,
-    EngineOpt,
-    FastOpt,
     InputsArg,
-    LockOption,
-    ModelOpt,
-    NoCacheOpt,
     OutputOpt,
-    PrecisionOpt,
     QuietOpt,
     finish,
     parse_formats,
@@ -139,6 +131,7 @@ def inspect(
 
 
 @reports_errors
+@translation_options
 def summarize(
     inputs: InputsArg,
     output: OutputOpt,
@@ -147,16 +140,10 @@ def summarize(
     sentences: Annotated[Optional[int], typer.Option(help="Summary length in sentences (default 4, fewer for short articles).")] = None,
     ratio: Annotated[Optional[float], typer.Option(help="Summary length as a share of the article's sentences, in (0, 1].")] = None,
     back_translate: Annotated[bool, typer.Option("--back-translate", help="Also translate the summary back into the article's language (NLLB).")] = False,
-    engine: EngineOpt = "auto",
-    device: DeviceOpt = "auto",
-    precision: PrecisionOpt = "auto",
     summary_model: Annotated[Optional[str], typer.Option(help="Lock alias of the summarizer (default: the lock's).")] = None,
-    model: ModelOpt = None,
-    beam: BeamOpt = 4,
-    fast: FastOpt = False,
-    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
-    lock: LockOption = None,
+    *,
+    settings: TranslateSettings,
 ) -> None:
     """English summaries linked to their supporting sentences (source articles are translated first)."""
     from summarize.pipeline import SummarizeRequest, run_summarize
@@ -170,9 +157,7 @@ def summarize(
         raise typer.Exit(2)
     request = SummarizeRequest(
         inputs=inputs, output=output, formats=formats, method=method, sentences=sentences, ratio=ratio,
-        back_translate=back_translate, lock_path=lock, engine=engine, device=device, precision=precision,
-        summary_model=summary_model, translate_model=model, beam_size=1 if fast else beam,
-        translate_beam_size=1 if fast else beam, use_cache=not no_cache,
+        back_translate=back_translate, summary_model=summary_model, translate=settings,
     )
     with progress_bars(quiet) as progress:
         report = run_summarize(request, progress=progress)

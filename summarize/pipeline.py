@@ -41,16 +41,10 @@ class SummarizeRequest:
     sentences: int | None = None
     ratio: float | None = None
     back_translate: bool = False
-    lock_path: Path | None = None
-    engine: str = "auto"
-    device: str = "auto"
-    precision: str = "auto"
     summary_model: str | None = None  # summarizer alias (default: the lock's)
-    translate_model: str | None = None  # translator alias (default: per language, from the lock)
-    beam_size: int = 4  # summarizer
-    translate_beam_size: int = 4  # translation and back-translation
-    use_cache: bool = True
-    options: SummaryOptions | None = None  # overrides beam_size when given
+    # Translation and back-translation; its lock, engine, device and precision serve the summarizer too.
+    translate: TranslateSettings = field(default_factory=TranslateSettings)
+    options: SummaryOptions | None = None  # default: the summarizer's, with the translation's beam size
 
 
 def run_summarize(request: SummarizeRequest, progress: ProgressCallback | None = None) -> JobReport:
@@ -68,17 +62,17 @@ def run_summarize(request: SummarizeRequest, progress: ProgressCallback | None =
     untranslated = [a for a in articles if not has_english(a)]
     foreign = {a.language for a in articles if a.language not in (None, "en")}
     needs_lock = request.method == "abstractive" or untranslated or (request.back_translate and foreign)
-    lock = load_lock(request.lock_path) if needs_lock else None
+    lock = load_lock(request.translate.lock_path) if needs_lock else None
 
     summarizer = _load_summarizer(lock, request) if request.method == "abstractive" else None
     back = _load_back_translators(lock, request, foreign) if request.back_translate and lock else {}
     if untranslated:
-        translated = translate_inputs(untranslated, _translate_settings(request), progress)
+        translated = translate_inputs(untranslated, request.translate, progress)
         report.failed += translated.failed
         report.stats += translated.stats
     failed_ids = {getattr(e, "path", None) for e in report.failed}
-    options = request.options or SummaryOptions(beam_size=request.beam_size)
-    back_options = DecodingOptions(beam_size=request.translate_beam_size)
+    options = request.options or SummaryOptions(beam_size=request.translate.beam_size)
+    back_options = DecodingOptions(beam_size=request.translate.beam_size)
     for number, article in enumerate(articles, start=1):
         if (article.source_path or article.id) in failed_ids:
             continue
@@ -116,32 +110,26 @@ def _check(request: SummarizeRequest) -> None:
 def _load_summarizer(lock: Lock | None, request: SummarizeRequest) -> Summarizer:
     assert lock is not None
     entry = lock.get(request.summary_model) if request.summary_model else lock.summarizer()
-    return load_summarizer(entry, request.engine, request.device, request.precision)
+    t = request.translate
+    return load_summarizer(entry, t.engine, t.device, t.precision)
 
 
 def _load_back_translators(lock: Lock, request: SummarizeRequest, languages: set[Any]) -> dict[str, TranslationEngine]:
     """One NLLB engine per language needing back-translation (loaded once per alias)."""
     engines: dict[str, TranslationEngine] = {}
     by_alias: dict[str, TranslationEngine] = {}
+    t = request.translate
     for language in sorted(languages):
-        entry = lock.get(request.translate_model) if request.translate_model else lock.translator_for(language)
+        entry = lock.get(t.model) if t.model else lock.translator_for(language)
         if entry.architecture != "nllb":
             raise MtdigestError(
                 f"--back-translate needs an NLLB model (it translates English back into '{language}'); "
-                f"'{entry.alias}' is {entry.architecture}: pass --translate-model with an NLLB alias"
+                f"'{entry.alias}' is {entry.architecture}: pass --model with an NLLB alias"
             )
         if entry.alias not in by_alias:
-            by_alias[entry.alias] = load_translator(entry, request.engine, request.device, request.precision)
+            by_alias[entry.alias] = load_translator(entry, t.engine, t.device, t.precision)
         engines[language] = by_alias[entry.alias]
     return engines
-
-
-def _translate_settings(request: SummarizeRequest) -> TranslateSettings:
-    return TranslateSettings(
-        lock_path=request.lock_path, engine=request.engine, device=request.device,
-        precision=request.precision, model=request.translate_model, beam_size=request.translate_beam_size,
-        use_cache=request.use_cache,
-    )
 
 
 def read_articles(inputs: Sequence[str]) -> Iterator[Article | InputError]:
