@@ -43,7 +43,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -253,20 +252,12 @@ def child(args: argparse.Namespace) -> None:
 
 def run_child(kind: str, inputs: list[str], out: Path, tcache: Path, lock: Path, cache: Path,
               args: argparse.Namespace) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--out", str(out), "--lock", str(lock),
-           "--beam", str(args.beam), "--engine", args.engine, "--mt-ratio", str(args.mt_ratio), *inputs]
-    env = {**os.environ, "MTDIGEST_HOME": str(bench_summarize.home_dir(cache)), "MTDIGEST_LOCK": str(lock),
-           "MTDIGEST_CACHE": str(tcache), "TRANSFORMERS_VERBOSITY": "error", "HF_HUB_DISABLE_PROGRESS_BARS": "1"}
-    load = os.getloadavg()[0]
-    started = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(REPO), env=env, check=False)
-    wall = time.perf_counter() - started
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
-    if proc.returncode != 0 or not lines:
-        sys.stderr.write(proc.stderr[-4000:])
-        raise SystemExit(f"{kind} run failed with exit code {proc.returncode}")
-    result = json.loads(lines[-1].removeprefix("RESULT "))
-    result.update(wall_s=wall, load_before=load)
+    env = {"MTDIGEST_HOME": str(bench_summarize.home_dir(cache)), "MTDIGEST_LOCK": str(lock),
+           "MTDIGEST_CACHE": str(tcache)}
+    result = bench_translate.child_result(__file__, [kind, "--out", str(out), "--lock", str(lock), "--beam",
+                                                     str(args.beam), "--engine", args.engine, "--mt-ratio",
+                                                     str(args.mt_ratio), *inputs], f"{kind} run", env)
+    wall, load = result["wall_s"], result["load_before"]
     if result["failed"]:
         print(f"  failures: {result['failed']}", flush=True)
     calls = result["calls"]

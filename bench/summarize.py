@@ -42,7 +42,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -54,7 +53,7 @@ REPO = BENCH.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 sys.path.insert(0, str(REPO))
 
-from bench.translate import CACHE, cuda_available, peak_rss_mb
+from bench.translate import CACHE, child_result, cuda_available, peak_rss_mb
 
 BUILD_VERSION = "1"  # bump when the built model or tokenizer changes
 VOCAB_SIZE = 50264
@@ -354,20 +353,10 @@ def child(args: argparse.Namespace) -> None:
 
 
 def run_child(name: str, beam: int, args: argparse.Namespace) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", name, "--beam", str(beam),
-           "--texts", str(args.texts), "--src-tokens", str(args.src_tokens), "--tgt-tokens", str(args.tgt_tokens),
-           "--repeats", str(args.repeats), "--cache", str(args.cache)]
-    env = {**os.environ, "TRANSFORMERS_VERBOSITY": "error", "HF_HUB_DISABLE_PROGRESS_BARS": "1"}
-    load = os.getloadavg()[0]
-    started = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(REPO), env=env, check=False)
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
-    if proc.returncode != 0 or not lines:
-        sys.stderr.write(proc.stderr[-4000:])
-        raise SystemExit(f"benchmark path {name} (beam {beam}) failed with exit code {proc.returncode}")
-    result = json.loads(lines[-1].removeprefix("RESULT "))
-    result["wall_s"] = time.perf_counter() - started
-    result["load_before"] = load
+    result = child_result(__file__, [name, "--beam", str(beam), "--texts", str(args.texts), "--src-tokens",
+                                     str(args.src_tokens), "--tgt-tokens", str(args.tgt_tokens), "--repeats",
+                                     str(args.repeats), "--cache", str(args.cache)], f"path {name} (beam {beam})")
+    load = result["load_before"]
     print(f"  {name:<8} beam {beam}: {result['tok_s']:7.1f} tok/s, encoder share {result['short_s']:.1f}s, "
           f"decoding {result['decode_tok_s']:.1f} tok/s  ({result['texts']} texts x "
           f"{result['tokens_per_text']:.0f} target tokens, {len(result['runs'])} runs, peak RSS "

@@ -385,21 +385,28 @@ def child(args: argparse.Namespace) -> None:
 # --------------------------------------------------------------------------- parent
 
 
-def run_child(name: str, beam: int, sentences: int, src: int, tgt: int, repeats: int, cache: Path) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", name, "--beam", str(beam),
-           "--sentences", str(sentences), "--src-tokens", str(src), "--tgt-tokens", str(tgt),
-           "--repeats", str(repeats), "--cache", str(cache)]
-    started = time.perf_counter()
-    env = {**os.environ, "TRANSFORMERS_VERBOSITY": "error", "HF_HUB_DISABLE_PROGRESS_BARS": "1"}
+def child_result(script: str, args: list[str], label: str, env: dict[str, str] | None = None) -> dict:
+    """Run `python SCRIPT --child ...` in a fresh process (its own peak RSS) and return the JSON of its
+    `RESULT` line, with `wall_s` and the load average before it; stop the benchmark if it failed."""
+    cmd = [sys.executable, str(Path(script).resolve()), "--child", *args]
+    env = {**os.environ, **(env or {}), "TRANSFORMERS_VERBOSITY": "error", "HF_HUB_DISABLE_PROGRESS_BARS": "1"}
     load = os.getloadavg()[0]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(REPO), env=env)
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(REPO), env=env, check=False)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     if proc.returncode != 0 or not lines:
         sys.stderr.write(proc.stderr[-4000:])
-        raise SystemExit(f"benchmark path {name} (beam {beam}) failed with exit code {proc.returncode}")
+        raise SystemExit(f"benchmark {label} failed with exit code {proc.returncode}")
     result = json.loads(lines[-1].removeprefix("RESULT "))
-    result["wall_s"] = time.perf_counter() - started
-    result["load_before"] = load
+    result.update(wall_s=time.perf_counter() - started, load_before=load)
+    return result
+
+
+def run_child(name: str, beam: int, sentences: int, src: int, tgt: int, repeats: int, cache: Path) -> dict:
+    result = child_result(__file__, [name, "--beam", str(beam), "--sentences", str(sentences), "--src-tokens",
+                                     str(src), "--tgt-tokens", str(tgt), "--repeats", str(repeats), "--cache",
+                                     str(cache)], f"path {name} (beam {beam})")
+    load = result["load_before"]
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # max over children so far
     result["children_max_rss_mb"] = rss
     print(f"  {name:<8} beam {beam}: {result['tok_s']:7.1f} tok/s  ({result['sentences']} sentences, "
