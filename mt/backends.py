@@ -12,8 +12,9 @@ from __future__ import annotations
 import functools
 import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from transformers import AutoTokenizer, PreTrainedTokenizerBase
 from transformers.utils import logging as transformers_logging
@@ -27,6 +28,8 @@ from mt.errors import IntegrityError, ModelMissing
 transformers_logging.disable_progress_bar()
 transformers_logging.set_verbosity_error()
 
+T = TypeVar("T")
+R = TypeVar("R")
 ENGINES = ("auto", "ctranslate2", "transformers")
 # Preferred converted copies, fastest first; CTranslate2 runs any of them on CPU or CUDA.
 QUANTIZATIONS = ("int8", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
@@ -136,6 +139,34 @@ def open_transformers(model_dir: Path, device: str = "auto", precision: str = "a
         ) from None
     model = model.to(device).eval()
     return model, device, precision
+
+
+def halving_on_oom(run: Callable[[list[T]], list[R]], items: list[T],
+                   on_halve: Callable[[], None] | None = None) -> list[R]:
+    """`run(items)`; if it runs out of memory, halve the batch and retry each half (down to one item)
+    rather than fail the run. Outputs keep the order of `items`."""
+    try:
+        return run(items)
+    except (MemoryError, RuntimeError) as exc:
+        if len(items) == 1 or not is_out_of_memory(exc):
+            raise
+    if on_halve:
+        on_halve()
+    middle = len(items) // 2
+    return halving_on_oom(run, items[:middle], on_halve) + halving_on_oom(run, items[middle:], on_halve)
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """Host or device out-of-memory, as torch, CUDA or CTranslate2 report it."""
+    if isinstance(exc, MemoryError):
+        return True
+    if isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower():
+        import torch
+
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+        return True
+    return False
 
 
 class CTranslate2Model(Seq2SeqModel):

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 from mt.article import Article, Flag
+from mt.backends import halving_on_oom
 from mt.batching import batches_by_tokens
 from mt.cache import TranslationCache, cache_key
 from mt.clauses import split_for_model
@@ -261,40 +262,18 @@ def _run(
     stats: TranslationStats,
 ) -> list[str]:
     """Translate tokenized texts in token-budget batches and return outputs in input order."""
+    def run(rows: list[list[int]]) -> list[str]:
+        stats.batches += 1
+        return engine.translate_ids(rows, decoding)
+
+    def halved() -> None:
+        stats.oom_splits += 1
+
     outputs = [""] * len(ids)
     for batch in batches_by_tokens([len(row) for row in ids], max_batch_tokens):
-        for index, english in zip(batch, _translate_backing_off(engine, [ids[i] for i in batch], decoding, stats)):
+        for index, english in zip(batch, halving_on_oom(run, [ids[i] for i in batch], halved)):
             outputs[index] = english
     return outputs
-
-
-def _translate_backing_off(
-    engine: TranslationEngine, ids: list[list[int]], decoding: DecodingOptions, stats: TranslationStats
-) -> list[str]:
-    """One batch; if it runs out of memory, halve it and retry rather than fail the run."""
-    stats.batches += 1
-    try:
-        return engine.translate_ids(ids, decoding)
-    except (MemoryError, RuntimeError) as exc:
-        if len(ids) == 1 or not is_out_of_memory(exc):
-            raise
-    stats.oom_splits += 1
-    middle = len(ids) // 2
-    return (_translate_backing_off(engine, ids[:middle], decoding, stats)
-            + _translate_backing_off(engine, ids[middle:], decoding, stats))
-
-
-def is_out_of_memory(exc: BaseException) -> bool:
-    """Host or device out-of-memory, as torch, CUDA or CTranslate2 report it."""
-    if isinstance(exc, MemoryError):
-        return True
-    if isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower():
-        import torch
-
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
-        return True
-    return False
 
 
 def _dedupe(flags: list[Flag]) -> list[Flag]:

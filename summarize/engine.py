@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from modelstore.lock import ModelEntry
-from mt.backends import Seq2SeqModel, resolve_engine
+from mt.backends import Seq2SeqModel, halving_on_oom, resolve_engine
 from mt.errors import ModelMissing
-from mt.translate import is_out_of_memory
 
 DEFAULT_WINDOW = 1024
 EXTRACTIVE_HINT = "Or summarize without any model: `--method extractive`."
@@ -80,19 +79,10 @@ class Summarizer(Seq2SeqModel, ABC):
         out: list[str] = []
         step = max(1, options.batch_size)
         for start in range(0, len(ids), step):
-            out.extend(self.decode(row) for row in self._generate_backing_off(ids[start:start + step], limits, options))
+            batch = ids[start:start + step]
+            out.extend(self.decode(row) for row in halving_on_oom(
+                lambda rows: self.generate_ids(rows, limits, options), batch))
         return out
-
-    def _generate_backing_off(self, ids: list[list[int]], limits: Limits, options: SummaryOptions) -> list[list[int]]:
-        """One batch; if it runs out of memory, halve it and retry rather than fail the run."""
-        try:
-            return self.generate_ids(ids, limits, options)
-        except (MemoryError, RuntimeError) as exc:
-            if len(ids) == 1 or not is_out_of_memory(exc):
-                raise
-        middle = len(ids) // 2
-        return (self._generate_backing_off(ids[:middle], limits, options)
-                + self._generate_backing_off(ids[middle:], limits, options))
 
     @abstractmethod
     def generate_ids(self, ids: list[list[int]], limits: Limits, options: SummaryOptions) -> list[list[int]]:
