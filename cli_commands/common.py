@@ -105,7 +105,12 @@ PrecisionOpt = Annotated[
     str, typer.Option(help="auto, or fp32|bf16|fp16 (transformers), int8|int8_float16|float16 (CTranslate2).")
 ]
 ModelOpt = Annotated[
-    Optional[str], typer.Option(help="Lock alias of the translator (default: per language, from the lock).")
+    Optional[list[str]],
+    typer.Option(
+        "--model", metavar="[LANG=]ALIAS",
+        help="Translator to use instead of the lock's default: ALIAS for the languages that model serves, "
+             "LANG=ALIAS for one language (repeatable: --model fa=nllb-200-distilled-1.3b --model ar=...).",
+    ),
 ]
 BeamOpt = Annotated[int, typer.Option(help="Beam size.")]
 FastOpt = Annotated[bool, typer.Option("--fast", help="Greedy decoding (beam 1) for translation and summaries.")]
@@ -166,7 +171,7 @@ def translate_settings(
     engine: str,
     device: str,
     precision: str,
-    model: str | None,
+    model: list[str] | None,
     beam: int,
     fast: bool,
     max_batch_tokens: int,
@@ -185,7 +190,7 @@ def translate_settings(
         engine=engine,
         device=device,
         precision=precision,
-        model=model,
+        model=tuple(model or ()),
         beam_size=1 if fast else beam,
         max_batch_tokens=max_batch_tokens,
         glossary=glossary,

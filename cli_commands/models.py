@@ -52,6 +52,11 @@ def models_list(
             "revision": entry.revision,
             "languages": list(entry.languages),
             "license": entry.license,
+            "commercial_use": entry.commercial_use,
+            "target_token": entry.target_token,
+            "flores200": {lang: vars(score) for lang, score in entry.flores200.items()},
+            "default_for": sorted(lang for lang, alias in locked.translate_defaults.items() if alias == entry.alias)
+            + (["summarize"] if locked.summarize_default == entry.alias else []),
             "size": entry.size,
             "state": model_state(entry, home),
             "converted": current_conversions(entry, model_dir(entry, home)),
@@ -62,15 +67,21 @@ def models_list(
         typer.echo(json.dumps({"lock": str(locked.path), "home": str(home), "models": rows}, ensure_ascii=False))
         return
     table = Table(title=f"{locked.path}  →  {home}")
-    for column in ("alias", "role", "languages", "license", "size", "state", "repo@revision"):
+    for column in ("alias", "role", "default for", "languages", "FLORES-200 BLEU/chrF++", "license", "size",
+                   "state", "repo@revision"):
         table.add_column(column)
     for row in rows:
         size = "?" if row["size"] is None else f"{row['size'] / 1e6:,.0f} MB"
+        licence = row["license"] if row["commercial_use"] else f"{row['license']} [bold red](non-commercial)[/]"
+        flores = " ".join(f"{lang} {s['bleu']:g}/{s['chrf_pp']:g}" for lang, s in row["flores200"].items())
         table.add_row(
-            row["alias"], row["role"], ",".join(row["languages"]), row["license"], size, row["state"],
-            f"{row['repo']}@{row['revision'][:12]}",
+            row["alias"], row["role"], ",".join(row["default_for"]), ",".join(row["languages"]), flores, licence,
+            size, row["state"], f"{row['repo']}@{row['revision'][:12]}",
         )
     stdout.print(table)
+    if any(not row["commercial_use"] for row in rows):
+        stdout.print("Non-commercial models may not be used for commercial work (e.g. by a news organization): "
+                     "their licence forbids it.", highlight=False)
 
 
 def _selected(lock_path: Path | None, aliases: list[str] | None, here: str | None = None) -> tuple[Any, list[Any]]:

@@ -81,7 +81,8 @@ def render_html(article: Article) -> str:
         _summary(article.summary, article, lang),
         _pairs(article, lang),
         _removed(article),
-        f'<footer><p>Machine translation: check the source before quoting. {escape(head.signature)}</p></footer>',
+        f'<footer><p>Machine translation: check the source before quoting. {escape(head.signature)}</p>'
+        + (f"<p>{escape(head.licences)}</p>" if head.licences else "") + "</footer>",
         "</body>",
         "</html>",
     ]

@@ -114,7 +114,7 @@ def plan_for(article: dict[str, Any], lock: Lock, settings: BatchSettings) -> di
     glossary = hashlib.sha256(t.glossary.read_bytes()).hexdigest() if t.glossary else None
     return {
         "translate": None if language == "en" else pinned(
-            lambda: lock.get(t.model) if t.model else lock.translator_for(language)),
+            lambda: lock.translator_for(language, t.model)),
         "summarize": pinned(lock.summarizer) if s.method == "abstractive" else None,
         "options": {"engine": t.engine, "precision": t.precision, "beam_size": t.beam_size,
                     "no_repeat_ngram_size": t.no_repeat_ngram_size, "repetition_penalty": t.repetition_penalty,

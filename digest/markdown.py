@@ -50,4 +50,6 @@ def render_markdown(article: Article) -> str:
     if head.signature:
         lines += ["", "<sub>Machine translation: check the source before quoting. "
                       f"<code>{md_cell(head.signature)}</code></sub>"]
+    if head.licences:
+        lines += ["", f"<sub>{md_cell(head.licences)}</sub>"]
     return "\n".join(lines) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,15 +16,29 @@ class Header:
     english_title: str
     fields: list[tuple[str, str]]
     signature: str
+    licences: str = ""
 
 
 def model_line(model: dict[str, Any]) -> str:
-    """`alias@revision (engine, precision)` for one stage's model record."""
+    """`alias@revision (engine, precision) [licence]` for one stage's model record."""
     if not model.get("alias"):
         return str(model.get("method") or "no model")
     revision = str(model.get("revision", ""))[:12]
     details = ", ".join(str(model[k]) for k in ("engine", "precision") if model.get(k))
-    return f"{model.get('alias', '?')}@{revision}" + (f" ({details})" if details else "")
+    licence = f" [{licence_of(model)}]" if model.get("license") else ""
+    return f"{model.get('alias', '?')}@{revision}" + (f" ({details})" if details else "") + licence
+
+
+def licence_of(model: dict[str, Any]) -> str:
+    """`cc-by-4.0`, or `cc-by-nc-4.0, non-commercial use only`."""
+    note = "" if model.get("commercial_use", True) else ", non-commercial use only"
+    return f"{model.get('license')}{note}"
+
+
+def licences_line(models: Iterable[dict[str, Any]]) -> str:
+    """`Model licences: alias: licence; …` over the model records that produced an output ("" if none say)."""
+    named = sorted({f"{m['alias']}: {licence_of(m)}" for m in models if m.get("alias") and m.get("license")})
+    return f"Model licences: {'; '.join(named)}." if named else ""
 
 
 def header_of(article: Article) -> Header:
@@ -54,4 +69,5 @@ def header_of(article: Article) -> Header:
         for stage in ("translate", "summarize") if stage in article.models
     )
     english_title = article.title.english or article.title.source or article.id
-    return Header(english_title=english_title, fields=[(k, v) for k, v in fields if v], signature=signature)
+    return Header(english_title=english_title, fields=[(k, v) for k, v in fields if v], signature=signature,
+                  licences=licences_line(article.models.values()))

@@ -84,7 +84,7 @@ def convert_model(entry: ModelEntry, quantization: str = DEFAULT_QUANTIZATION, h
 BART_LEGACY_ATTRIBUTES = {"normalize_before": False, "add_final_layer_norm": False, "normalize_embedding": True}
 
 
-def _supply_bart_attributes() -> None:
+def supply_bart_attributes() -> None:
     from transformers import BartConfig
 
     for name, value in BART_LEGACY_ATTRIBUTES.items():
@@ -96,7 +96,7 @@ def _convert(source: Path, output: Path, quantization: str) -> None:
     import ctranslate2
     from transformers.utils import logging as hf_logging
 
-    _supply_bart_attributes()
+    supply_bart_attributes()
 
     copy = [name for name in TOKENIZER_FILES if (source / name).is_file()]
     converter = ctranslate2.converters.TransformersConverter(str(source), copy_files=copy)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,19 @@ _REVISION = re.compile(r"[0-9a-f]{40}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _ALIAS = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _REQUIRED = ("alias", "role", "architecture", "repo", "revision", "license", "languages")
+# A Marian model with several target languages is told which one to write by a token like `>>eng<<`.
+_TARGET_TOKEN = re.compile(r">>[a-z]{2,3}(_[A-Za-z]{4})?<<")
+# Licences whose terms forbid commercial use (Creative Commons NonCommercial variants).
+_NON_COMMERCIAL = re.compile(r"(^|-)nc(-|$)")
+
+
+@dataclass(frozen=True)
+class FloresScore:
+    """A published FLORES-200 devtest score of a model for one source language into English, with its source."""
+
+    bleu: float
+    chrf_pp: float
+    source: str
 
 
 @dataclass(frozen=True)
@@ -44,6 +58,9 @@ class ModelEntry:
     languages: tuple[str, ...]
     language_codes: dict[str, str] = field(default_factory=dict)
     files: tuple[LockedFile, ...] = ()
+    commercial_use: bool = True
+    target_token: str | None = None
+    flores200: dict[str, FloresScore] = field(default_factory=dict)
 
     @property
     def dirname(self) -> str:
@@ -57,8 +74,13 @@ class ModelEntry:
         return None if not sizes or None in sizes else sum(sizes)  # type: ignore[arg-type]
 
     def describe(self) -> dict[str, Any]:
-        """What other outputs record about the model that produced them."""
-        return {"alias": self.alias, "repo": self.repo, "revision": self.revision}
+        """What other outputs record about the model that produced them (the licence too: a reader must be
+        able to tell whether a digest may be used commercially)."""
+        described: dict[str, Any] = {"alias": self.alias, "repo": self.repo, "revision": self.revision,
+                                     "license": self.license, "commercial_use": self.commercial_use}
+        if self.target_token:
+            described["target_token"] = self.target_token
+        return described
 
 
 @dataclass(frozen=True)
@@ -76,18 +98,69 @@ class Lock:
             known = ", ".join(sorted(self.models)) or "none"
             raise LockError(f"{self.path}: no model with alias '{alias}' (known: {known})") from None
 
-    def translator_for(self, language: str) -> ModelEntry:
-        """The default translator for a source language."""
-        alias = self.translate_defaults.get(language)
+    def translator_for(self, language: str, choice: Sequence[str] = ()) -> ModelEntry:
+        """The translator for a source language: `LANG=ALIAS` in `choice` for this language, else the first
+        plain `ALIAS` of `choice` that serves it, else the lock's `[defaults.translate]`.
+
+        So `--model opus-mt-tc-big-ar-en` on a mixed batch changes Arabic only, and Persian keeps its default.
+        """
+        chosen = parse_choice(self, choice)
+        alias = chosen.by_language.get(language) or next(
+            (a for a in chosen.plain if language in self.get(a).languages), None
+        ) or self.translate_defaults.get(language)
         if alias is None:
             raise LockError(f"{self.path}: [defaults.translate] names no model for language '{language}'")
         return self.get(alias)
+
+    def back_translator_for(self, language: str, choice: Sequence[str] = ()) -> ModelEntry:
+        """A many-to-many model (NLLB) that writes `language` from English, for back-translating summaries:
+        the translator `translator_for` picks when it is one, else the first NLLB entry of the lock serving
+        `language` (Marian models here translate into English only)."""
+        chosen = self.translator_for(language, choice)
+        candidates = [chosen, *self.models.values()]
+        found = next((e for e in candidates if e.architecture == "nllb" and language in e.languages), None)
+        if found is None:
+            raise LockError(f"{self.path}: back-translation into '{language}' needs an NLLB model that serves "
+                            f"'{language}', and the lock has none")
+        return found
 
     def summarizer(self) -> ModelEntry:
         """The default summarization model."""
         if self.summarize_default is None:
             raise LockError(f"{self.path}: [defaults] names no 'summarize' model")
         return self.get(self.summarize_default)
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """What `--model` asked for: per-language aliases (`fa=ALIAS`) and plain aliases (for every language
+    they serve, in the order given)."""
+
+    by_language: dict[str, str] = field(default_factory=dict)
+    plain: tuple[str, ...] = ()
+
+
+def parse_choice(lock: Lock, choice: Sequence[str]) -> ModelChoice:
+    """`--model` values (`ALIAS` or `LANG=ALIAS`) checked against the lock: a LockError (exit 2) names an
+    unknown alias, a model that does not translate, a language its model does not serve, or a language
+    chosen twice."""
+    by_language: dict[str, str] = {}
+    plain: list[str] = []
+    for spec in choice:
+        language, _, alias = (part.strip() for part in spec.rpartition("="))
+        entry = lock.get(alias)
+        if entry.role != "translate":
+            raise LockError(f"--model {spec}: '{entry.alias}' is a {entry.role} model, not a translator")
+        if not language:
+            plain.append(entry.alias)
+            continue
+        if language not in entry.languages:
+            raise LockError(f"--model {spec}: '{entry.alias}' does not translate '{language}' "
+                            f"(it serves {', '.join(entry.languages)})")
+        if by_language.get(language, entry.alias) != entry.alias:
+            raise LockError(f"--model {spec}: '{language}' is already given to '{by_language[language]}'")
+        by_language[language] = entry.alias
+    return ModelChoice(by_language, tuple(plain))
 
 
 def default_lock_path() -> Path:
@@ -156,6 +229,9 @@ def _parse_entry(raw: Any, where: str) -> ModelEntry:
     if raw["architecture"] == "nllb" and not {*languages, "en"} <= set(codes):
         raise LockError(f"{where}: NLLB entries need language_codes for {', '.join(sorted({*languages, 'en'}))}")
     return ModelEntry(
+        commercial_use=_parse_commercial_use(raw, where),
+        target_token=_parse_target_token(raw, where),
+        flores200=_parse_flores(raw.get("flores200", {}), languages, where),
         alias=alias,
         role=raw["role"],
         architecture=raw["architecture"],
@@ -166,6 +242,42 @@ def _parse_entry(raw: Any, where: str) -> ModelEntry:
         language_codes=dict(codes),
         files=tuple(_parse_file(f, where) for f in raw.get("files", [])),
     )
+
+
+def _parse_commercial_use(raw: dict[str, Any], where: str) -> bool:
+    """`commercial_use` as recorded, else what the licence says; a lock may never call an NC licence commercial."""
+    non_commercial = bool(_NON_COMMERCIAL.search(str(raw["license"]).lower()))
+    value = raw.get("commercial_use", not non_commercial)
+    if not isinstance(value, bool):
+        raise LockError(f"{where}: commercial_use must be true or false")
+    if value and non_commercial:
+        raise LockError(f"{where}: commercial_use = true, but licence '{raw['license']}' forbids commercial use")
+    return value
+
+
+def _parse_target_token(raw: dict[str, Any], where: str) -> str | None:
+    token = raw.get("target_token")
+    if token is None:
+        return None
+    if raw["architecture"] != "marian" or not isinstance(token, str) or not _TARGET_TOKEN.fullmatch(token):
+        raise LockError(f"{where}: target_token must be a Marian target-language token like '>>eng<<'")
+    return token
+
+
+def _parse_flores(raw: Any, languages: list[str], where: str) -> dict[str, FloresScore]:
+    """`flores200 = { fa = { bleu = 35.2, chrf_pp = 59.9, source = "…" } }`: published scores, each cited."""
+    if not isinstance(raw, dict):
+        raise LockError(f"{where}: flores200 must map languages to {{ bleu, chrf_pp, source }}")
+    scores = {}
+    for language, score in raw.items():
+        ok = (isinstance(score, dict) and language in languages and isinstance(score.get("source"), str)
+              and score["source"].strip()
+              and all(isinstance(score.get(k), (int, float)) and 0 <= score[k] <= 100 for k in ("bleu", "chrf_pp")))
+        if not ok:
+            raise LockError(f"{where}: flores200.{language} needs bleu and chrf_pp (0–100) and the source of the "
+                            f"figures, for a language the model serves")
+        scores[language] = FloresScore(float(score["bleu"]), float(score["chrf_pp"]), score["source"])
+    return scores
 
 
 def _parse_file(raw: Any, where: str) -> LockedFile:

@@ -10,8 +10,10 @@ entirely from the translation cache never spends the seconds (and GBs) loading t
 from __future__ import annotations
 
 import functools
+import json
 import os
 import pickle
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,6 +30,7 @@ from mt.errors import IntegrityError, ModelMissing
 transformers_logging.disable_progress_bar()
 transformers_logging.set_verbosity_error()
 
+_TARGET_LANGUAGE_TOKEN = re.compile(r">>[^<>\s]+<<")
 T = TypeVar("T")
 R = TypeVar("R")
 ENGINES = ("auto", "ctranslate2", "transformers")
@@ -49,10 +52,45 @@ class Seq2SeqModel:
         self.tokenizer: PreTrainedTokenizerBase = AutoTokenizer.from_pretrained(str(model_dir), trust_remote_code=False)
         # Start, end, pad and language-code ids: filtered out of every generated row.
         self.special_ids = frozenset(self.tokenizer.all_special_ids)
+        self.config = read_config(model_dir)
+        # Rows of the embedding table; a pulled tokenizer may know more tokens (distilbart: 50265 vs 50264 rows).
+        self.rows = int(self.config.get("vocab_size") or len(self.tokenizer))
+        # Ids that steer a model (start, end, padding, mask, language codes, Marian `>>eng<<` tokens): only the
+        # model's own template may place them, never the text.
+        self.control_ids = self.special_ids | {
+            i for token, i in self.tokenizer.get_vocab().items() if _TARGET_LANGUAGE_TOKEN.fullmatch(token)}
+
+    def encode(self, texts: list[str]) -> list[list[int]]:
+        """Token ids of plain text as the encoder sees them, inside the model's own start/end template.
+
+        Text stays text: `</s>`, `<mask>` or a language code written in an article are split into ordinary
+        pieces, never read as control tokens (whatever still maps to one, or past the embedding table, becomes
+        `<unk>`), so no article can end its input early, switch the target language or crash the model.
+        """
+        prefix, suffix = self._template()
+        unk = self.tokenizer.unk_token_id
+        rows = self.tokenizer(texts, add_special_tokens=False, split_special_tokens=True)["input_ids"]
+        return [prefix + [unk if i in self.control_ids or i >= self.rows else i for i in row] + suffix for row in rows]
+
+    def _template(self) -> tuple[list[int], list[int]]:
+        """(ids before, ids after) the text that the tokenizer adds now (NLLB: the current `src_lang` code, `</s>`)."""
+        plain = self.tokenizer("x", add_special_tokens=False)["input_ids"]
+        full = self.tokenizer("x", add_special_tokens=True)["input_ids"]
+        start = next(i for i in range(len(full) - len(plain) + 1) if full[i:i + len(plain)] == plain)
+        return full[:start], full[start + len(plain):]
 
     def describe(self) -> dict[str, Any]:
         """Alias, repo, revision, engine, device and precision: recorded beside every output."""
         return {**self.entry.describe(), "engine": self.engine_name, "device": self.device, "precision": self.precision}
+
+
+def read_config(model_dir: Path) -> dict[str, Any]:
+    """The model's config.json as a dict ({} when unreadable: the model load reports that better)."""
+    try:
+        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return config if isinstance(config, dict) else {}
 
 
 def find_converted(entry: ModelEntry, home: Path | None = None) -> Path | None:

@@ -38,9 +38,10 @@ def default_cache_path() -> Path:
 
 def cache_key(model: dict[str, Any], options: dict[str, Any], language: str, text: str) -> str:
     """Stable key over everything that changes the output of a sentence."""
-    material = json.dumps(
-        [model["alias"], model["revision"], options, language, text], ensure_ascii=False, sort_keys=True
-    )
+    fields = [model["alias"], model["revision"], options, language, text]
+    if model.get("target_token"):  # the target-language token steers the output as much as the text does
+        fields.append(model["target_token"])
+    material = json.dumps(fields, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 

@@ -7,13 +7,14 @@ so both engines produce the same result structure and pass the same tests.
 
 from __future__ import annotations
 
+import functools
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 
 from mt.backends import Seq2SeqModel
-from mt.errors import UnsupportedLanguage
+from mt.errors import IntegrityError, UnsupportedLanguage
 
 # Output budget: target tokens allowed per source token, plus a constant, so that
 # no translation is cut by a fixed default like max_length=200 or 256.
@@ -40,6 +41,12 @@ class DecodingOptions:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _as_text(text: str) -> str:
+    """Marian tokenizers read a leading `>>xxx<<` as a target-language token; a space before it (which
+    SentencePiece drops) keeps it plain text."""
+    return " " + text if text.startswith(">>") else text
 
 
 def output_budget(source_tokens: int) -> int:
@@ -74,11 +81,25 @@ class TranslationEngine(Seq2SeqModel, ABC):
         return None
 
     def source_tokens(self, texts: list[str], language: str) -> list[list[int]]:
-        """Token ids as the model sees them (language prefix and end token included)."""
+        """Token ids as the model sees them: language prefix (NLLB) or target-language token (multi-target
+        Marian: `>>eng<<`, always first, whatever the text says), text, end token."""
         code = self.source_code(language)
         if code is not None:
             self.tokenizer.src_lang = code
-        return self.tokenizer(texts, add_special_tokens=True)["input_ids"]
+        ids = self.encode([_as_text(text) for text in texts])
+        if self.entry.target_token:
+            return [[self.target_token_id, *row] for row in ids]
+        return ids
+
+    @functools.cached_property
+    def target_token_id(self) -> int:
+        """The id of the lock's `target_token`; a model whose vocabulary lacks it is not the pinned model."""
+        token = self.entry.target_token or ""
+        token_id = self.tokenizer.convert_tokens_to_ids(token)
+        if token_id is None or token_id == self.tokenizer.unk_token_id:
+            raise IntegrityError(f"{self.model_dir}: the vocabulary has no target-language token '{token}' "
+                                 f"that the lock names for '{self.entry.alias}'")
+        return token_id
 
     def count_tokens(self, texts: list[str], language: str) -> list[int]:
         return [len(ids) for ids in self.source_tokens(texts, language)]

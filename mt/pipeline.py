@@ -8,10 +8,11 @@ how to get it.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from modelstore.lock import Lock, ModelEntry, load_lock
+from modelstore.lock import Lock, ModelEntry, load_lock, parse_choice
 from mt.article import Article
 from mt.cache import TranslationCache
 from mt.engine import DecodingOptions, TranslationEngine
@@ -29,7 +30,7 @@ class TranslateSettings:
     engine: str = "auto"
     device: str = "auto"
     precision: str = "auto"
-    model: str | None = None
+    model: tuple[str, ...] = ()  # `--model` values: ALIAS or LANG=ALIAS (see `Lock.translator_for`)
     beam_size: int = 4
     no_repeat_ngram_size: int = 0
     repetition_penalty: float = 1.0
@@ -48,15 +49,18 @@ class JobReport:
     stats: list[TranslationStats] = field(default_factory=list)
 
 
-def choose_translators(articles: list[Article], lock: Lock, alias: str | None) -> tuple[dict[str, list[Article]], list[MtdigestError]]:
-    """Group articles by the lock alias that translates them; English needs none (alias "")."""
+def choose_translators(
+    articles: list[Article], lock: Lock, choice: Sequence[str] = ()
+) -> tuple[dict[str, list[Article]], list[MtdigestError]]:
+    """Group articles by the lock alias that translates them (`choice`: the `--model` values); English needs
+    none (alias "")."""
     groups: dict[str, list[Article]] = defaultdict(list)
     failed: list[MtdigestError] = []
     for article in articles:
         if article.language == "en":
             groups[""].append(article)
             continue
-        entry: ModelEntry = lock.get(alias) if alias else lock.translator_for(article.language or "")
+        entry: ModelEntry = lock.translator_for(article.language or "", choice)
         if article.language not in entry.languages:
             failed.append(InputError(article.source_path or article.id,
                                      f"model '{entry.alias}' does not translate '{article.language}'"))
@@ -71,6 +75,7 @@ class TranslationSession:
     def __init__(self, settings: TranslateSettings) -> None:
         self.settings = settings
         self.lock = load_lock(settings.lock_path)
+        parse_choice(self.lock, settings.model)  # a bad --model is a usage error before any model time
         self.options = TranslateOptions(
             DecodingOptions(
                 beam_size=settings.beam_size,

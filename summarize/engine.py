@@ -8,7 +8,6 @@ Inputs must fit the model's window; `summarize.chunking` makes sure they do.
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -57,11 +56,11 @@ class Summarizer(Seq2SeqModel, ABC):
 
     def __init__(self, entry: ModelEntry, model_dir: Path, device: str, precision: str) -> None:
         super().__init__(entry, model_dir, device, precision)
-        self.window = model_window(model_dir)
+        self.window = int(self.config.get("max_position_embeddings") or DEFAULT_WINDOW)
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
-        """Token ids as the encoder sees them (start and end tokens included)."""
-        return self.tokenizer(texts, add_special_tokens=True)["input_ids"]
+        """Token ids as the encoder sees them (start and end tokens included; see `Seq2SeqModel.encode`)."""
+        return self.encode(texts)
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [len(ids) for ids in self.token_ids(texts)] if texts else []
@@ -87,15 +86,6 @@ class Summarizer(Seq2SeqModel, ABC):
     @abstractmethod
     def generate_ids(self, ids: list[list[int]], limits: Limits, options: SummaryOptions) -> list[list[int]]:
         """Generated ids for a batch of tokenized inputs."""
-
-
-def model_window(model_dir: Path) -> int:
-    """Encoder positions of the model (BART: 1024), from its config.json."""
-    try:
-        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return DEFAULT_WINDOW
-    return int(config.get("max_position_embeddings") or DEFAULT_WINDOW)
 
 
 def load_summarizer(

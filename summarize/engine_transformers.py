@@ -20,6 +20,9 @@ class TransformersSummarizer(TransformersModel, Summarizer):
                 no_repeat_ngram_size=options.no_repeat_ngram_size,
                 length_penalty=options.length_penalty,
                 early_stopping=True,
+                # Start with <s> as BART summarizers were trained to (and the CTranslate2 path does); old
+                # configs say so only as `force_bos_token_to_be_generated`, which transformers v5 ignores.
+                forced_bos_token_id=self.tokenizer.bos_token_id,
                 # The model's own min_length/max_length (e.g. 56/142) would override ours.
                 min_length=0,
                 max_length=None,

@@ -120,12 +120,7 @@ def _load_back_translators(lock: Lock, request: SummarizeRequest, languages: set
     by_alias: dict[str, TranslationEngine] = {}
     t = request.translate
     for language in sorted(languages):
-        entry = lock.get(t.model) if t.model else lock.translator_for(language)
-        if entry.architecture != "nllb":
-            raise MtdigestError(
-                f"--back-translate needs an NLLB model (it translates English back into '{language}'); "
-                f"'{entry.alias}' is {entry.architecture}: pass --model with an NLLB alias"
-            )
+        entry = lock.back_translator_for(language, t.model)
         if entry.alias not in by_alias:
             by_alias[entry.alias] = load_translator(entry, t.engine, t.device, t.precision)
         engines[language] = by_alias[entry.alias]

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from mt.article import Article, Paragraph, Sentence, Title
+from tests.tiny_models import product_shaped_lock
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 ENGLISH_TEXT = """Ministers meet in the capital
@@ -101,3 +102,23 @@ def test_persian_source_is_translated_then_summarized_and_back_translated(
     assert all(s["english"] is not None for p in data["paragraphs"] for s in p["sentences"])
     assert isinstance(data["summary"]["back_translation"], str)
     assert data["models"]["summarize"]["back_translation"]["alias"] == "tiny-nllb"
+
+
+def test_an_english_mask_token_is_summarized_as_text_in_the_distilbart_layout(
+    tmp_path: Path, tiny_models: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # distilbart-cnn-12-6's tokenizer knows `<mask>` (50264), its model has 50264 rows: read as a token it
+    # stopped `summarize --engine transformers` with an IndexError traceback.
+    monkeypatch.delenv("MTDIGEST_LOCK", raising=False)
+    source = tmp_path / "english.txt"
+    source.write_text(ENGLISH_TEXT.replace("regional security.", "regional security and <mask> models </s>."),
+                      encoding="utf-8")
+    lock = product_shaped_lock(tiny_models, tmp_path / "models.lock")
+    env = {"MTDIGEST_HOME": str(tiny_models / "home"), "MTDIGEST_LOCK": str(lock)}
+    code, output = run(["summarize", str(source), "-o", str(tmp_path / "out"), "--engine", "transformers",
+                        "--fast", "-q"], env)
+    assert code == 0, output
+    assert "Traceback" not in output
+    data = json.loads((tmp_path / "out" / "english.json").read_text(encoding="utf-8"))
+    assert data["models"]["summarize"]["alias"] == "tiny-distilbart-hub" and data["summary"]["sentences"]
+    assert "<mask>" in data["paragraphs"][0]["sentences"][0]["english"]

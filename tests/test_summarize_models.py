@@ -21,6 +21,7 @@ from mt.errors import ModelMissing, MtdigestError
 from mt.loading import load_translator
 from summarize import Limits, Summarizer, SummaryOptions, load_summarizer, summarize
 from summarize.backtranslate import back_translate
+from tests.tiny_models import SUMMARIZERS
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 ENGLISH = [line for line in (Path(__file__).parent / "data" / "english.txt").read_text().splitlines() if line.strip()]
@@ -36,7 +37,7 @@ def summarize_home(tiny_models: Path, tmp_path_factory: pytest.TempPathFactory) 
     root = tmp_path_factory.mktemp("summarize-home")
     shutil.copytree(tiny_models / "home", root / "home")
     lock = load_lock(tiny_models / "models.lock")
-    for alias in ("tiny-bart", "tiny-nllb"):
+    for alias in ("tiny-bart", "tiny-distilbart-hub", "tiny-nllb"):
         entry = lock.get(alias)
         ctranslate2.converters.TransformersConverter(str(model_dir(entry, root / "home"))).convert(
             str(converted_dir(entry, "int8", root / "home")), quantization="int8"
@@ -44,11 +45,20 @@ def summarize_home(tiny_models: Path, tmp_path_factory: pytest.TempPathFactory) 
     return lock, root / "home"
 
 
+ENGINES = ("transformers", "ctranslate2")
+
+
 @pytest.fixture(scope="session")
-def summarizers(summarize_home: tuple[Lock, Path]) -> dict[str, Summarizer]:
+def all_summarizers(summarize_home: tuple[Lock, Path]) -> dict[tuple[str, str], Summarizer]:
+    """Every tiny summarizer (fresh save and the distilbart hub layout) on both engines."""
     lock, home = summarize_home
-    entry = lock.get("tiny-bart")
-    return {engine: load_summarizer(entry, engine=engine, home=home) for engine in ("transformers", "ctranslate2")}
+    return {(alias, engine): load_summarizer(lock.get(alias), engine=engine, home=home)
+            for alias in SUMMARIZERS for engine in ENGINES}
+
+
+@pytest.fixture(scope="session")
+def summarizers(all_summarizers: dict[tuple[str, str], Summarizer]) -> dict[str, Summarizer]:
+    return {engine: all_summarizers[("tiny-bart", engine)] for engine in ENGINES}
 
 
 def translated_seed(name: str, repeat: int = 1, language: str = "fa") -> Article:
@@ -62,9 +72,12 @@ def translated_seed(name: str, repeat: int = 1, language: str = "fa") -> Article
     return Article(id=name.split(".")[0], language=language, title=Title(lines[0], "Title"), paragraphs=paragraphs)
 
 
-@pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
-def test_tiny_bart_summarizes_through_both_engines(summarizers: dict[str, Summarizer], engine: str) -> None:
-    summarizer = summarizers[engine]
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("alias", SUMMARIZERS)  # a fresh save and the layout distilbart-cnn-12-6 is pulled in
+def test_tiny_bart_summarizes_through_both_engines(
+    all_summarizers: dict[tuple[str, str], Summarizer], alias: str, engine: str
+) -> None:
+    summarizer = all_summarizers[(alias, engine)]
     assert summarizer.engine_name == engine and summarizer.window == 1024
     article = translated_seed("000_41b56ad6ca49ea79.txt")
     summary = summarize(article, summarizer, sentences=2, options=FAST)
@@ -75,10 +88,30 @@ def test_tiny_bart_summarizes_through_both_engines(summarizers: dict[str, Summar
         assert set(line.support) <= real
         assert bool(line.support) != any(f.code == "no_support" for f in line.flags)
     described = article.models["summarize"]
-    assert described["engine"] == engine and described["alias"] == "tiny-bart"
-    assert described["signature"].startswith(f"tiny-bart@{summarizer.entry.revision[:12]}|engine:{engine}")
+    assert described["engine"] == engine and described["alias"] == alias
+    assert described["signature"].startswith(f"{alias}@{summarizer.entry.revision[:12]}|engine:{engine}")
     assert article.timings["summarize_s"] >= 0
     assert summarizer.summarize_texts(["The minister met his counterpart."], FAST_LIMITS, FAST)[0] is not None
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_mask_and_other_control_tokens_in_english_text_are_summarized_as_text(
+    all_summarizers: dict[tuple[str, str], Summarizer], engine: str
+) -> None:
+    # distilbart's tokenizer knows 50265 tokens, its model has 50264 rows: `<mask>` read as a token
+    # indexed past the embedding table (IndexError) and took the whole digest batch down.
+    summarizer = all_summarizers[("tiny-distilbart-hub", engine)]
+    assert summarizer.tokenizer.mask_token_id >= summarizer.rows
+    text = "The model fills in <mask> tokens. It stops at </s> and pads with <pad>; <s> starts <unk> text."
+    ids = summarizer.token_ids([text])[0]
+    inside = ids[1:-1]
+    assert ids[0] == summarizer.tokenizer.bos_token_id and ids[-1] == summarizer.tokenizer.eos_token_id
+    assert not set(inside) & summarizer.control_ids and max(ids) < summarizer.rows
+    article = translated_seed("000_41b56ad6ca49ea79.txt")
+    for sentence in article.sentences():
+        sentence.english = f"{sentence.english} {text}"
+    summary = summarize(article, summarizer, sentences=2, options=FAST)
+    assert summary.method == "abstractive" and summary.sentences
 
 
 def test_auto_engine_prefers_the_converted_copy(summarize_home: tuple[Lock, Path], tiny_models: Path) -> None:

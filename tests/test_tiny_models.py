@@ -7,6 +7,7 @@ must describe exactly the files on disk, and CTranslate2 must be able to convert
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 import unicodedata
@@ -18,17 +19,27 @@ import pytest
 import torch
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
+from modelstore.convert import supply_bart_attributes
 from modelstore.integrity import VERIFIED_MARKER
 from modelstore.lock import load_lock
 from modelstore.store import resolve_model
-from tests.tiny_models import ENGLISH_TEXT, NLLB_CODES, build_tiny_models, file_records, revision_of, seed_files
+from tests.tiny_models import (
+    ENGLISH_TEXT, HUB_FILES, NLLB_CODES, build_tiny_models, file_records, revision_of, seed_files,
+)
 
 SEEDS = seed_files()
 CLASSES = {
     "tiny-nllb": ("NllbTokenizer", "M2M100ForConditionalGeneration"),
+    "tiny-nllb-hub": ("NllbTokenizer", "M2M100ForConditionalGeneration"),
     "tiny-marian": ("MarianTokenizer", "MarianMTModel"),
+    "tiny-marian-tc-big": ("MarianTokenizer", "MarianMTModel"),
     "tiny-bart": ("RobertaTokenizer", "BartForConditionalGeneration"),  # v5: BartTokenizer is RobertaTokenizer
+    "tiny-distilbart-hub": ("RobertaTokenizer", "BartForConditionalGeneration"),
 }
+NLLB = ("tiny-nllb", "tiny-nllb-hub")
+MARIAN = ("tiny-marian", "tiny-marian-tc-big")
+# Rows of the embedding table the tokenizer has no row for (distilbart: `<mask>`).
+MISSING_ROWS = {"tiny-distilbart-hub": 1}
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -66,7 +77,7 @@ def seed_language(text: str) -> str:
 
 
 def encode(tokenizer: Any, alias: str, text: str, language: str) -> list[int]:
-    if alias == "tiny-nllb":
+    if alias in NLLB:
         tokenizer.src_lang = NLLB_CODES[language]
     return tokenizer(text)["input_ids"]
 
@@ -82,28 +93,29 @@ def test_seeds_cover_both_languages() -> None:
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=[p.stem for p in SEEDS])
-@pytest.mark.parametrize("alias", ["tiny-nllb", "tiny-marian"])
+@pytest.mark.parametrize("alias", [*NLLB, *MARIAN])
 def test_translator_tokenizers_reproduce_the_seeds(tokenizers: dict[str, Any], alias: str, seed: Path) -> None:
     tokenizer, text = tokenizers[alias], seed.read_text(encoding="utf-8")
     language = seed_language(text)
     ids = encode(tokenizer, alias, text, language)
     assert ids[-1] == tokenizer.eos_token_id
-    if alias == "tiny-nllb":
+    if alias in NLLB:
         assert ids[0] == tokenizer.convert_tokens_to_ids(NLLB_CODES[language])
-    decode = {"use_source_tokenizer": True} if alias == "tiny-marian" else {}
+    decode = {"use_source_tokenizer": True} if alias in MARIAN else {}
     assert_faithful(tokenizer, ids, text, **decode)
 
 
-@pytest.mark.parametrize("alias", ["tiny-nllb", "tiny-bart"])
+@pytest.mark.parametrize("alias", [*NLLB, "tiny-bart", "tiny-distilbart-hub"])
 def test_english_round_trips(tokenizers: dict[str, Any], alias: str) -> None:
     text = ENGLISH_TEXT.read_text(encoding="utf-8")
     assert_faithful(tokenizers[alias], encode(tokenizers[alias], alias, text, "en"), text)
 
 
-def test_nllb_knows_every_language_code_like_the_real_tokenizer(tokenizers: dict[str, Any]) -> None:
+@pytest.mark.parametrize("alias", NLLB)
+def test_nllb_knows_every_language_code_like_the_real_tokenizer(tokenizers: dict[str, Any], alias: str) -> None:
     from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
 
-    tokenizer = tokenizers["tiny-nllb"]
+    tokenizer = tokenizers[alias]
     ids = tokenizer.convert_tokens_to_ids(list(FAIRSEQ_LANGUAGE_CODES))
     assert tokenizer.unk_token_id not in ids and len(set(ids)) == len(ids)
     # Real layout: <s> <pad> </s> <unk>, SentencePiece pieces, the language codes, then <mask> last.
@@ -119,14 +131,14 @@ def test_models_load_through_auto_classes_and_generate(model_dirs: dict[str, Pat
     tokenizer = AutoTokenizer.from_pretrained(model_dirs[alias])
     model = AutoModelForSeq2SeqLM.from_pretrained(model_dirs[alias])
     assert (type(tokenizer).__name__, type(model).__name__) == CLASSES[alias]
-    assert model.config.vocab_size == len(tokenizer)
+    assert model.config.vocab_size == len(tokenizer) - MISSING_ROWS.get(alias, 0)
     extra: dict[str, Any] = {}
-    if alias == "tiny-bart":
+    if alias in ("tiny-bart", "tiny-distilbart-hub"):
         text, language = ENGLISH_TEXT.read_text(encoding="utf-8").splitlines()[0], "en"
     else:
         text = SEEDS[0].read_text(encoding="utf-8").splitlines()[1]
         language = seed_language(text)
-    if alias == "tiny-nllb":
+    if alias in NLLB:
         tokenizer.src_lang = NLLB_CODES[language]
         extra["forced_bos_token_id"] = tokenizer.convert_tokens_to_ids("eng_Latn")
     inputs = tokenizer([text], return_tensors="pt")
@@ -134,7 +146,7 @@ def test_models_load_through_auto_classes_and_generate(model_dirs: dict[str, Pat
     assert output.shape[0] == 1 and 2 <= output.shape[1] <= 9
     assert output[0, 0].item() == model.generation_config.decoder_start_token_id
     assert int(output.max()) < len(tokenizer)
-    if alias == "tiny-nllb":
+    if alias in NLLB:
         assert output[0, 1].item() == extra["forced_bos_token_id"]
 
 
@@ -144,19 +156,50 @@ def test_lock_lists_exactly_the_files_on_disk(tiny_models: Path, lock_data: dict
     entries = {m["alias"]: m for m in lock_data["models"]}
     expected = {
         "tiny-nllb": ("translate", "nllb", "tiny/nllb", ["fa", "ar"]),
+        "tiny-nllb-hub": ("translate", "nllb", "tiny/nllb-hub", ["fa", "ar"]),
         "tiny-marian": ("translate", "marian", "tiny/marian", ["fa", "ar"]),
+        "tiny-marian-tc-big": ("translate", "marian", "tiny/marian-tc-big", ["fa", "ar"]),
         "tiny-bart": ("summarize", "bart", "tiny/bart", ["en"]),
+        "tiny-distilbart-hub": ("summarize", "bart", "tiny/distilbart-hub", ["en"]),
     }
     assert {a: (e["role"], e["architecture"], e["repo"], e["languages"]) for a, e in entries.items()} == expected
-    assert entries["tiny-nllb"]["language_codes"] == {"fa": "pes_Arab", "ar": "arb_Arab", "en": "eng_Latn"}
+    for alias in NLLB:
+        assert entries[alias]["language_codes"] == {"fa": "pes_Arab", "ar": "arb_Arab", "en": "eng_Latn"}
     assert "language_codes" not in entries["tiny-marian"] and "language_codes" not in entries["tiny-bart"]
+    assert entries["tiny-marian-tc-big"]["target_token"] == ">>eng<<"
     for entry in entries.values():
         assert entry["license"] == "mit" and re.fullmatch(r"[0-9a-f]{40}", entry["revision"])
         root = tiny_models / "home" / entry["repo"].replace("/", "--") / entry["revision"]
         # Loading a model records what it verified in a marker beside the files: bookkeeping, not a model file.
         assert entry["files"] == [r for r in file_records(root) if r["path"] != VERIFIED_MARKER]
         assert entry["revision"] == revision_of(entry["files"])
-    assert sorted(p.name for p in (tiny_models / "home").iterdir()) == ["tiny--bart", "tiny--marian", "tiny--nllb"]
+    assert sorted(p.name for p in (tiny_models / "home").iterdir()) == sorted(
+        e["repo"].replace("/", "--") for e in entries.values())
+
+
+HUB = HUB_FILES
+
+
+def test_hub_layouts_have_the_files_and_configs_of_the_pinned_repos(model_dirs: dict[str, Path]) -> None:
+    files = {alias: sorted(p.name for p in path.iterdir() if p.name != VERIFIED_MARKER) for alias, path in model_dirs.items()}
+    assert all("model.safetensors" in files[a] for a in ("tiny-nllb", "tiny-marian", "tiny-bart"))
+    for alias in ("tiny-nllb-hub", "tiny-marian-tc-big", "tiny-distilbart-hub"):
+        assert "pytorch_model.bin" in files[alias] and "model.safetensors" not in files[alias]
+    assert files["tiny-distilbart-hub"] == ["config.json", "merges.txt", "pytorch_model.bin", "tokenizer_config.json",
+                                            "vocab.json"]
+    assert "generation_config.json" not in files["tiny-marian-tc-big"]
+    nllb = model_dirs["tiny-nllb-hub"]
+    real = HUB / "facebook--nllb-200-distilled-600M"
+    for name in ("tokenizer_config.json", "special_tokens_map.json", "generation_config.json"):
+        assert (nllb / name).read_bytes() == (real / name).read_bytes()
+    config = json.loads((nllb / "config.json").read_text(encoding="utf-8"))
+    assert config["max_length"] == 200 and config["transformers_version"] == "4.21.0.dev0"
+    tc_big = json.loads((model_dirs["tiny-marian-tc-big"] / "config.json").read_text(encoding="utf-8"))
+    assert tc_big["eos_token_id"] != 0 and tc_big["max_length"] is None and tc_big["num_beams"] is None
+    weights = torch.load(model_dirs["tiny-marian-tc-big"] / "pytorch_model.bin", weights_only=True)
+    assert {t.dtype for t in weights.values()} == {torch.float16}
+    distilbart = json.loads((model_dirs["tiny-distilbart-hub"] / "config.json").read_text(encoding="utf-8"))
+    assert distilbart["force_bos_token_to_be_generated"] and "forced_bos_token_id" not in distilbart
 
 
 def test_product_lock_loader_resolves_every_tiny_model(tiny_models: Path, model_dirs: dict[str, Path]) -> None:
@@ -173,13 +216,14 @@ def test_ctranslate2_converts_and_translates(
     ctranslate2 = pytest.importorskip("ctranslate2")
     from ctranslate2.converters import TransformersConverter
 
+    supply_bart_attributes()
     out = TransformersConverter(str(model_dirs[alias])).convert(str(tmp_path / "ct2"), quantization="int8")
     translator = ctranslate2.Translator(out, device="cpu", intra_threads=1)
     tokenizer = tokenizers[alias]
-    source = ENGLISH_TEXT if alias == "tiny-bart" else SEEDS[-1]
-    text = source.read_text(encoding="utf-8").splitlines()[0]
-    ids = encode(tokenizer, alias, text, "en" if alias == "tiny-bart" else seed_language(text))
-    prefix = {"target_prefix": [["eng_Latn"]]} if alias == "tiny-nllb" else {}
+    english = alias in ("tiny-bart", "tiny-distilbart-hub")
+    text = (ENGLISH_TEXT if english else SEEDS[-1]).read_text(encoding="utf-8").splitlines()[0]
+    ids = encode(tokenizer, alias, text, "en" if english else seed_language(text))
+    prefix = {"target_prefix": [["eng_Latn"]]} if alias in NLLB else {}
     result = translator.translate_batch([tokenizer.convert_ids_to_tokens(ids)], max_decoding_length=8, **prefix)
     hypothesis = result[0].hypotheses[0]
     assert hypothesis and all(tokenizer.convert_tokens_to_ids(t) != tokenizer.unk_token_id for t in hypothesis)

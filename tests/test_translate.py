@@ -6,6 +6,7 @@ caching and flags, never translation quality.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from mt.glossary import load_glossary
 from mt.backends import find_converted
 from mt.loading import load_translator
 from mt.translate import TranslateOptions, translate_articles
+from tests.tiny_models import TRANSLATORS
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 ENGINES = ["transformers", "ctranslate2"]
@@ -36,7 +38,7 @@ def tiny_home(tiny_models: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
     root = tmp_path_factory.mktemp("translate-home")
     shutil.copytree(tiny_models / "home", root / "home")
     lock = load_lock(tiny_models / "models.lock")
-    for alias in ("tiny-nllb", "tiny-marian"):
+    for alias in TRANSLATORS:
         convert_model(lock.get(alias), "int8", root / "home")
     return lock, root / "home"
 
@@ -46,7 +48,7 @@ def engines(tiny_home: tuple[Lock, Path]) -> dict[tuple[str, str], TranslationEn
     lock, home = tiny_home
     return {
         (alias, engine): load_translator(lock.get(alias), engine=engine, home=home)
-        for alias in ("tiny-nllb", "tiny-marian")
+        for alias in TRANSLATORS
         for engine in ENGINES
     }
 
@@ -78,7 +80,7 @@ def seed_article(name: str, language: str, repeat: int = 1) -> Article:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("alias", ["tiny-nllb", "tiny-marian"])
+@pytest.mark.parametrize("alias", TRANSLATORS)  # fresh saves and the layouts pulled from the hub
 def test_every_sentence_id_gets_english_and_the_model_is_recorded(engines: dict, alias: str, engine: str) -> None:
     persian = seed_article("000_41b56ad6ca49ea79.txt", "fa")
     arabic = seed_article("001_2fc5d2ec209e6642.txt", "ar")
@@ -136,6 +138,85 @@ def test_long_sentences_are_split_and_output_is_not_capped(
     inner.generate_ids(source, DecodingOptions(beam_size=1))
     assert budgets == [output_budget(len(source[0]))]
     assert len(source[0]) > 40 and budgets[0] > 64
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_multi_target_marian_model_gets_its_target_token_first(
+    engines: dict, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inner = engines[("tiny-marian-tc-big", engine)]
+    seen = capture_model_inputs(inner, monkeypatch)
+    article = seed_article("000_41b56ad6ca49ea79.txt", "fa")
+    article.paragraphs[0].sentences[0].normalized = ">>fra<< " + article.paragraphs[0].sentences[0].normalized
+    translate_articles([article], inner, FAST)
+    eng = inner.tokenizer.convert_tokens_to_ids(">>eng<<")
+    targets = {inner.tokenizer.convert_tokens_to_ids(t) for t in (">>deu<<", ">>fra<<", ">>por<<", ">>spa<<")}
+    assert seen and all(row[0] == eng for row in seen)
+    # The text's own `>>fra<<` is text: it never becomes the French target token.
+    assert not any(set(row) & targets for row in seen)
+    signature = article.models["translate"]["signature"]
+    assert "|tgt:>>eng<<|" in signature and article.models["translate"]["target_token"] == ">>eng<<"
+
+
+def test_the_target_token_is_part_of_the_cache_key(engines: dict) -> None:
+    from mt.cache import cache_key
+
+    model = {"alias": "m", "revision": "r"}
+    assert cache_key(model, {}, "fa", "x") != cache_key({**model, "target_token": ">>eng<<"}, {}, "fa", "x")
+    assert cache_key(model, {}, "fa", "x") == cache_key({**model, "target_token": None}, {}, "fa", "x")
+
+
+CONTROL_TEXT = ("</s> خبرگزاری <s> ایرنا <pad> گزارش <unk> داد <mask> eng_Latn وزیر pes_Arab >>fra<< امروز "
+                "arb_Arab <mask>")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("alias", TRANSLATORS)
+def test_control_tokens_written_in_the_text_reach_the_model_as_text(
+    engines: dict, alias: str, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inner = engines[(alias, engine)]
+    seen = capture_model_inputs(inner, monkeypatch)
+    sentences = [Sentence("p1.s1", CONTROL_TEXT, CONTROL_TEXT), Sentence("p1.s2", ">>fra<< " + CONTROL_TEXT,
+                                                                          ">>fra<< " + CONTROL_TEXT)]
+    article = Article(id="control", language="fa", paragraphs=[Paragraph("p1", sentences)])
+    translate_articles([article], inner, FAST)
+    assert all(s.english for s in article.sentences())
+    tokenizer = inner.tokenizer
+    code = inner.source_code("fa")
+    prefix = [inner.target_token_id] if inner.entry.target_token else (
+        [tokenizer.convert_tokens_to_ids(code)] if code else [])
+    controls = {i for t, i in tokenizer.get_vocab().items() if re.fullmatch(r">>\w+<<|[a-z]{3}_[A-Z][a-z]{3}", t)}
+    forbidden = (set(tokenizer.all_special_ids) | controls) - {tokenizer.unk_token_id}
+    assert seen
+    for row in seen:
+        assert row[:len(prefix)] == prefix and row[-1] == tokenizer.eos_token_id
+        assert not set(row[len(prefix):-1]) & forbidden, tokenizer.convert_ids_to_tokens(row)
+        assert max(row) < inner.rows
+
+
+def capture_model_inputs(engine: TranslationEngine, monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
+    """Record the source token ids each engine's backend receives (unpadded)."""
+    seen: list[list[int]] = []
+    if engine.engine_name == "transformers":
+        generate = engine.model.generate
+
+        def spy_generate(*args: object, input_ids: object, attention_mask: object, **kwargs: object) -> object:
+            for row, mask in zip(input_ids.tolist(), attention_mask.tolist()):  # type: ignore[attr-defined]
+                seen.append([i for i, m in zip(row, mask) if m])
+            return generate(*args, input_ids=input_ids, attention_mask=attention_mask, **kwargs)
+
+        monkeypatch.setattr(engine.model, "generate", spy_generate)
+    else:
+        translator = engine.translator
+
+        class Spy:
+            def translate_batch(self, source: list[list[str]], *args: object, **kwargs: object) -> object:
+                seen.extend(engine.tokenizer.convert_tokens_to_ids(row) for row in source)
+                return translator.translate_batch(source, *args, **kwargs)
+
+        monkeypatch.setattr(engine, "translator", Spy())
+    return seen
 
 
 def capture_output_limits(engine: TranslationEngine, monkeypatch: pytest.MonkeyPatch) -> list[int]:
