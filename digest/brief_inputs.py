@@ -16,7 +16,7 @@ from pathlib import Path
 from digest.jobs import read_article_json
 from ingest import read_inputs
 from ingest.readers import INPUT_SUFFIXES
-from mt.article import Article
+from mt.article import Article, fingerprint, unique_ids
 from mt.errors import InputError, MtdigestError
 
 
@@ -77,14 +77,17 @@ def read_brief_inputs(inputs: Sequence[str]) -> Iterator[Article | InputError]:
 
 
 def collect_brief_inputs(inputs: Sequence[str]) -> tuple[list[Article], list[MtdigestError]]:
-    """Articles (first of each id kept) and the inputs that could not be used."""
+    """Articles and the inputs that could not be used. The same article read twice (its source and the digest
+    JSON an earlier run wrote of it: same id, same text) is kept once, first come; different articles that
+    share an id are all kept, under ids made unique (`unique_ids`)."""
     articles: list[Article] = []
     failed: list[MtdigestError] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for item in read_brief_inputs(inputs):
         if isinstance(item, MtdigestError):
             failed.append(item)
-        elif item.id not in seen:
-            seen.add(item.id)
+        elif (item.id, fingerprint(item)) not in seen:
+            seen.add((item.id, fingerprint(item)))
             articles.append(item)
+    unique_ids(articles)
     return articles, failed

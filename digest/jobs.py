@@ -17,7 +17,7 @@ from digest.index import render_index_html, render_index_markdown
 from digest.render import render
 from ingest import read_inputs
 from modelstore.lock import load_lock
-from mt.article import Article
+from mt.article import Article, article_error, unique_ids
 from mt.errors import InputError, MtdigestError
 from mt.output import check_writable, write_atomic
 from mt.pipeline import JobReport, TranslateSettings, TranslationSession, translate_inputs
@@ -75,6 +75,7 @@ def collect(inputs: Sequence[str], from_json: bool = False) -> tuple[list[Articl
     items = (item for path in inputs for item in read_article_json(path)) if from_json else read_inputs(inputs)
     for item in items:
         (failed if isinstance(item, MtdigestError) else articles).append(item)  # type: ignore[arg-type]
+    unique_ids(articles)
     return articles, failed
 
 
@@ -90,7 +91,7 @@ def write_outputs(articles: list[Article], output: Path, formats: Sequence[str],
                 report.written.append(path)
             done.append(article)
         except OSError as exc:
-            report.failed.append(InputError(article.source_path or article.id, f"cannot write output ({exc})"))
+            report.failed.append(article_error(article, f"cannot write output ({exc})"))
     return done
 
 
@@ -190,9 +191,10 @@ def _summarize(articles: list[Article], summarizer: Any, summary: SummarySetting
             summarize(article, summarizer, method=summary.method, sentences=summary.sentences, ratio=summary.ratio,
                       options=summary.options())
         except MtdigestError as error:
-            report.failed.append(error)
+            report.failed.append(article_error(article, error))
 
 
 def _succeeded(articles: list[Article], report: JobReport) -> list[Article]:
-    failed = {getattr(e, "path", None) for e in report.failed}
-    return [a for a in articles if (a.source_path or a.id) not in failed]
+    """The articles no error was reported for (per article, never per file: a JSONL file or stdin holds many)."""
+    failed = {getattr(e, "article_id", None) for e in report.failed}
+    return [a for a in articles if a.id not in failed]

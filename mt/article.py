@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from mt.errors import InputError, MtdigestError
+
 SCHEMA_VERSION = 1
 
 
@@ -33,6 +35,47 @@ def safe_id(raw: str) -> str:
     write outside the output directory nor become a link that runs code."""
     cleaned = _UNSAFE_ID.sub("_", raw).lstrip(".")[:_MAX_ID]
     return cleaned or content_id(raw)
+
+
+def article_error(article: Article, problem: str | MtdigestError) -> InputError:
+    """`problem` as this article's error (naming its file), so a batch drops this article and no other
+    article read from the same file; an error that is already this article's is returned as it is."""
+    if isinstance(problem, InputError) and problem.article_id == article.id:
+        return problem
+    if isinstance(problem, InputError) and problem.path == (article.source_path or article.id):
+        problem = problem.problem
+    return InputError(article.source_path or article.id, str(problem), article_id=article.id)
+
+
+# Names the commands write beside the articles' own files (`index.html`, `brief.json`).
+RESERVED_IDS = frozenset({"index", "brief"})
+
+
+def unique_ids(articles: list[Article]) -> None:
+    """Make every id of one run unique, since ids name output files: two articles that share an id
+    (`a/x.txt` and `b/x.txt`, a wget mirror's `…/index.html`, ids equal once `safe_id` cleaned or cut them,
+    or equal but for case) or use a reserved name get `-<hash of their text>`, stable across re-runs;
+    identical copies get `-2`, `-3` after that, in input order."""
+    groups: dict[str, list[Article]] = {}
+    for article in articles:
+        groups.setdefault(article.id.lower(), []).append(article)
+    taken = set(groups)
+    for key, group in groups.items():
+        if len(group) == 1 and key not in RESERVED_IDS:
+            continue
+        for article in group:
+            base = f"{article.id}-{fingerprint(article)[:8]}"
+            new, copy = base, 1
+            while new.lower() in taken:
+                copy += 1
+                new = f"{base}-{copy}"
+            taken.add(new.lower())
+            article.id = new
+
+
+def fingerprint(article: Article) -> str:
+    """A hash of the article's text as written (title and every source sentence)."""
+    return content_id("\n".join([article.title.source, *(s.source for s in article.sentences())]))
 
 
 @dataclass

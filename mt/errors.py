@@ -12,10 +12,12 @@ class MtdigestError(Exception):
 class InputError(MtdigestError):
     """An input that cannot be read or used; names the file and the problem."""
 
-    def __init__(self, path: str, problem: str) -> None:
+    def __init__(self, path: str, problem: str, article_id: str | None = None) -> None:
         super().__init__(f"{path}: {problem}")
         self.path = path
         self.problem = problem
+        # Set when the problem is one article's: a file (JSONL, stdin) may hold others that are fine.
+        self.article_id = article_id
 
 
 class UnsupportedLanguage(InputError):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from modelstore.lock import Lock, ModelEntry, load_lock, parse_choice
-from mt.article import Article
+from mt.article import Article, article_error
 from mt.cache import TranslationCache
 from mt.engine import DecodingOptions, TranslationEngine
 from mt.errors import InputError, MtdigestError
@@ -61,12 +61,25 @@ def choose_translators(
             groups[""].append(article)
             continue
         entry: ModelEntry = lock.translator_for(article.language or "", choice)
-        if article.language not in entry.languages:
-            failed.append(InputError(article.source_path or article.id,
-                                     f"model '{entry.alias}' does not translate '{article.language}'"))
+        problem = _untranslatable(article, entry)
+        if problem:
+            failed.append(article_error(article, problem))
             continue
         groups[entry.alias].append(article)
     return groups, failed
+
+
+def _untranslatable(article: Article, entry: ModelEntry) -> str | None:
+    """Why `entry` cannot translate this article (its language, or a sentence in a language it does not take;
+    English sentences pass through untranslated), or None."""
+    if article.language not in entry.languages:
+        return f"model '{entry.alias}' does not translate '{article.language}'"
+    takes = {*entry.languages, *(entry.language_codes if entry.architecture == "nllb" else ())}
+    for sentence in article.sentences():
+        if sentence.language not in (None, "en") and sentence.language not in takes:
+            return (f"sentence {sentence.id} is in '{sentence.language}', which model '{entry.alias}' does not "
+                    f"translate (it takes {', '.join(entry.languages)})")
+    return None
 
 
 class TranslationSession:

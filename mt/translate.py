@@ -153,11 +153,14 @@ def _units(article: Article) -> list[_Unit]:
             s.english = english
             s.flags = [f for f in s.flags if f.code not in _OWN_FLAGS] + flags
 
+        if sentence.language == "en":  # a quoted English sentence is kept as written: no model call
+            assign(sentence.source, [Flag("english_source", "already in English: kept as written, not translated")])
+            continue
         units.append(_Unit(article, sentence.language or article.language or "", sentence.normalized, assign))
     return units
 
 
-_OWN_FLAGS = {"glossary", "glossary_missed", "split", "retried", "degenerate", "empty_output"}
+_OWN_FLAGS = {"glossary", "glossary_missed", "split", "retried", "degenerate", "empty_output", "english_source"}
 
 
 def _translate_units(

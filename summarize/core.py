@@ -11,9 +11,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from mt.article import Article, Flag, Summary, SummarySentence
+from mt.article import Article, Flag, Summary, SummarySentence, article_error
 from mt.engine import DecodingOptions, TranslationEngine
-from mt.errors import InputError
 from summarize.backtranslate import back_translate
 from summarize.chunking import MapReduceTrace, summarize_long
 from summarize.engine import Limits, Summarizer, SummaryOptions
@@ -48,7 +47,7 @@ def summarize(
     if method not in METHODS:
         raise ValueError(f"unknown method '{method}' (expected one of {', '.join(METHODS)})")
     if not has_english(article):
-        raise InputError(article.source_path or article.id, "the article is not translated yet: translate it first")
+        raise article_error(article, "the article is not translated yet: translate it first")
     started = time.perf_counter()
     pairs = english_sentences(article)
     count = target_sentences(len(pairs), sentences, ratio)

@@ -18,7 +18,7 @@ from typing import Any
 from mt.article import content_id
 from ingest.readers import INPUT_SUFFIXES, JSON_SUFFIXES, JSONL_SUFFIXES, read_bytes, read_path
 from modelstore.lock import Lock, load_lock
-from mt.article import Article
+from mt.article import Article, article_error, unique_ids
 from mt.engine import DecodingOptions, TranslationEngine
 from mt.errors import InputError, MtdigestError
 from mt.loading import load_translator
@@ -56,6 +56,7 @@ def run_summarize(request: SummarizeRequest, progress: ProgressCallback | None =
         (report.failed if isinstance(item, MtdigestError) else articles).append(item)  # type: ignore[arg-type]
     if not articles:
         return report
+    unique_ids(articles)
     for article in articles:
         if article.language == "en" and any(s.english is None for s in article.sentences()):
             pass_through(article)
@@ -70,17 +71,17 @@ def run_summarize(request: SummarizeRequest, progress: ProgressCallback | None =
         translated = translate_inputs(untranslated, request.translate, progress)
         report.failed += translated.failed
         report.stats += translated.stats
-    failed_ids = {getattr(e, "path", None) for e in report.failed}
+    failed_ids = {getattr(e, "article_id", None) for e in report.failed}
     options = request.options or SummaryOptions(beam_size=request.translate.beam_size)
     back_options = DecodingOptions(beam_size=request.translate.beam_size)
     for number, article in enumerate(articles, start=1):
-        if (article.source_path or article.id) in failed_ids:
+        if article.id in failed_ids:
             continue
         try:
             summarize(article, summarizer, method=request.method, sentences=request.sentences, ratio=request.ratio,
                       back_translator=back.get(article.language or ""), options=options, back_options=back_options)
         except MtdigestError as error:
-            report.failed.append(error)
+            report.failed.append(article_error(article, error))
             continue
         if progress:
             progress("summaries", number, len(articles))
@@ -91,7 +92,7 @@ def run_summarize(request: SummarizeRequest, progress: ProgressCallback | None =
                 write_atomic(path, text)
                 report.written.append(path)
         except OSError as error:
-            report.failed.append(InputError(article.source_path or article.id, f"cannot write output ({error})"))
+            report.failed.append(article_error(article, f"cannot write output ({error})"))
     return report
 
 

@@ -99,6 +99,8 @@ def test_seeds_make_three_stories_across_languages(seeds_brief: tuple[Path, dict
         text = (out / name).read_text(encoding="utf-8")
         assert all(story["headline"] in text or story["headline"].replace("|", "\\|") in text
                    for story in data["stories"])
+        assert "tiny-nllb@" in text and "[mit]" in text  # the footer names each model and its licence
+    assert "[mit]" in data["signature"]
 
 
 def test_second_run_makes_no_model_calls_and_writes_the_same_files(

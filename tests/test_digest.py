@@ -92,6 +92,10 @@ def test_json_validates_against_the_schema_and_keeps_every_sentence(digests: Pat
         # --fast is greedy for every model: the translation and the summary signatures both say beam 1.
         assert "|beam:1|" in data["models"]["translate"]["signature"]
         assert "|beam:1|" in data["models"]["summarize"]["signature"]
+        assert data["models"]["translate"]["license"] == "mit" and data["models"]["translate"]["commercial_use"]
+        for rendered in (digests / f"{source.id}.html", digests / f"{source.id}.md"):
+            footer = rendered.read_text(encoding="utf-8").rsplit("check the source before quoting", 1)[1]
+            assert "Model licences: tiny-bart: mit; tiny-nllb: mit." in footer
 
 
 def test_html_has_every_sentence_once_in_order_beside_its_english(digests: Path) -> None:

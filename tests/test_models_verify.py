@@ -22,6 +22,8 @@ from modelstore.verify import EXTRA, MISMATCH, MISSING, check_before_load, verif
 from mt.errors import IntegrityError
 from tests.test_models_pull import make_fake_model
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
 
 @pytest.fixture
 def pulled(tmp_path: Path):
@@ -221,3 +223,21 @@ def test_a_read_only_models_home_still_loads(pulled, monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(modelstore.verify, "write_verified_marker", refuse)
     check_before_load(entry, root)  # hashed, matched, the marker could not be written: still fine
+
+
+def test_list_shows_the_shipped_defaults_with_licences_and_marks_non_commercial(tmp_path: Path) -> None:
+    env = {"MTDIGEST_HOME": str(tmp_path / "home"), "MTDIGEST_LOCK": str(REPO_ROOT / "models.lock"),
+           "COLUMNS": "250"}
+    listed = CliRunner().invoke(app, ["models", "list", "--json"], env=env)
+    assert listed.exit_code == 0, listed.output
+    rows = {row["alias"]: row for row in json.loads(listed.output)["models"]}
+    assert rows["opus-mt-tc-big-ar-en"]["default_for"] == ["ar"]
+    assert rows["opus-mt-tc-bible-big-iir-en"]["default_for"] == ["fa"]
+    assert rows["opus-mt-tc-bible-big-iir-en"]["target_token"] == ">>eng<<"
+    assert rows["opus-mt-tc-big-ar-en"]["license"] == "cc-by-4.0" and rows["opus-mt-tc-big-ar-en"]["commercial_use"]
+    for alias in ("nllb-200-distilled-600m", "nllb-200-distilled-1.3b"):
+        assert rows[alias]["license"] == "cc-by-nc-4.0" and rows[alias]["commercial_use"] is False
+        assert rows[alias]["default_for"] == [] and set(rows[alias]["flores200"]) == {"fa", "ar"}
+    table = CliRunner().invoke(app, ["models", "list"], env=env)
+    assert table.exit_code == 0
+    assert "non-commercial" in table.output and "ar 42.8/65.4" in table.output

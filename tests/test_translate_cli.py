@@ -69,3 +69,45 @@ def test_a_bad_model_choice_is_a_usage_error_before_any_model_time(
                                       "-q"], env=env)
     assert result.exit_code == 2 and message in result.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+ENGLISH_QUOTE = ("The United Nations Secretary-General told reporters on Monday that the talks would continue "
+                 "next week in Geneva with both delegations.")
+ARABIC_QUOTE = "وقال الأمين العام للأمم المتحدة إن المحادثات ستستمر الأسبوع المقبل في جنيف بمشاركة الوفدين."
+
+
+def persian_with(tmp_path: Path, name: str, quote: str) -> Path:
+    lines = [line for line in PERSIAN.read_text(encoding="utf-8").splitlines() if line.strip()]
+    path = tmp_path / name
+    path.write_text("\n\n".join([*lines[:3], quote, *lines[3:6]]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_english_quote_in_a_persian_article_passes_through_and_the_batch_goes_on(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    # The Persian default is a Marian model that takes no English: the quote must not stop the batch.
+    quoted = persian_with(tmp_path, "quoted.txt", ENGLISH_QUOTE)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["digest", str(quoted), str(ARABIC), "-o", str(out), "--fast", "--engine",
+                                      "transformers", "--method", "extractive", "-q"], env=env)
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "quoted.json").read_text(encoding="utf-8"))
+    sentences = [s for p in data["paragraphs"] for s in p["sentences"]]
+    (english,) = [s for s in sentences if s["source"] == ENGLISH_QUOTE]
+    assert english["english"] == ENGLISH_QUOTE and english["language"] == "en"
+    assert [f["code"] for f in english["flags"]] == ["english_source"]
+    assert all(s["english"] for s in sentences) and data["models"]["translate"]["alias"] == "tiny-marian-tc-big"
+    assert (out / f"{ARABIC.stem}.json").is_file()
+
+
+def test_a_sentence_the_model_cannot_take_fails_its_article_only(env: dict[str, str], tmp_path: Path) -> None:
+    quoted = persian_with(tmp_path, "arabic-quote.txt", ARABIC_QUOTE)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["translate", str(quoted), str(ARABIC), "-o", str(out), "--fast",
+                                      "--engine", "transformers", "-q"], env=env)
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "arabic-quote.txt" in errors[0] and "is in 'ar'" in errors[0]
+    assert "tiny-marian-tc-big" in errors[0]
+    assert sorted(p.name for p in out.iterdir()) == [f"{ARABIC.stem}.json"]
