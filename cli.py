@@ -17,7 +17,7 @@ from cli_commands.articles import compare, digest, inspect, summarize, translate
 from cli_commands.batch import batch
 from cli_commands.brief import brief
 from cli_commands.cache import cache_app
-from cli_commands.common import interrupt, stdout
+from cli_commands.common import interrupt, show_warnings, stdout
 from cli_commands.models import models_app
 
 app = typer.Typer(
@@ -45,3 +45,4 @@ def main(
 ) -> None:
     """Persian and Arabic news into English."""
     signal.signal(signal.SIGTERM, interrupt)
+    show_warnings()

@@ -13,6 +13,7 @@ from cli_commands.common import (
     InputsArg,
     OutputOpt,
     QuietOpt,
+    check_summary_length,
     finish,
     parse_formats,
     progress_bars,
@@ -69,6 +70,7 @@ def digest(
     if method not in ("abstractive", "extractive", "none"):
         stderr.print(f"[bold red]error:[/] unknown --method {method!r} (use abstractive, extractive or none)")
         raise typer.Exit(2)
+    check_summary_length(sentences, ratio)
     summary = SummarySettings(method=method, sentences=sentences, ratio=ratio, engine=settings.engine,
                               greedy=settings.beam_size == 1)
     with progress_bars(quiet) as progress:
@@ -152,9 +154,7 @@ def summarize(
     if method not in ("abstractive", "extractive"):
         stderr.print(f"[bold red]error:[/] unknown --method {method!r} (use abstractive or extractive)")
         raise typer.Exit(2)
-    if sentences is not None and ratio is not None:
-        stderr.print("[bold red]error:[/] give --sentences or --ratio, not both")
-        raise typer.Exit(2)
+    check_summary_length(sentences, ratio)
     request = SummarizeRequest(
         inputs=inputs, output=output, formats=formats, method=method, sentences=sentences, ratio=ratio,
         back_translate=back_translate, summary_model=summary_model, translate=settings,
@@ -180,7 +180,8 @@ def compare(
     Writes <id>.<format> side-by-side views and <id>.report.json (coverage, flags, chrF/BLEU against our own
     translation when a model is here).
     """
-    from mt.qa.compare import report_text, run_compare
+    from digest.compare_job import run_compare
+    from mt.qa.compare import report_text
 
     formats = parse_formats(fmt, ("html", "md", "json"))
     job = run_compare(source, translation, output, formats, settings, use_model=not no_model)

@@ -12,6 +12,7 @@ from cli_commands.common import (
     InputsArg,
     OutputOpt,
     QuietOpt,
+    check_summary_length,
     parse_formats,
     reports_errors,
     say,
@@ -55,6 +56,7 @@ def batch(
     if method not in ("abstractive", "extractive", "none"):
         stderr.print(f"[bold red]error:[/] unknown --method {method!r} (use abstractive, extractive or none)")
         raise typer.Exit(2)
+    check_summary_length(sentences, ratio)
     summary = SummarySettings(method=method, sentences=sentences, ratio=ratio, engine=settings.engine,
                               greedy=settings.beam_size == 1)
     run = BatchSettings(formats=formats, translate=settings, summary=summary, batch_sentences=batch_sentences,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Any, NoReturn, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -48,6 +49,25 @@ def reports_errors(command: F) -> F:
 
 
 EXIT_INTERRUPTED = 130
+
+
+def show_warnings() -> None:
+    """The library's warnings (`MtdigestWarning`) as one `warning:` line each on stderr, every time."""
+    from mt.errors import MtdigestWarning
+
+    if getattr(warnings.showwarning, "mtdigest", False):
+        return
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, MtdigestWarning):
+            stderr.print(f"[bold yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+        else:
+            previous(message, category, *args, **kwargs)
+
+    previous = warnings.showwarning
+    show.mtdigest = True  # type: ignore[attr-defined]
+    warnings.showwarning = show  # type: ignore[assignment]
+    warnings.simplefilter("always", MtdigestWarning)
 
 
 def interrupt(signum: int, frame: object) -> None:
@@ -183,9 +203,9 @@ def translate_settings(
     length_penalty: float = 1.0,
 ) -> Any:
     """The library's settings for the options above (`--fast`: beam 1, which summaries follow too)."""
-    from mt.pipeline import TranslateSettings
+    from mt.pipeline import TranslateSettings, check_settings
 
-    return TranslateSettings(
+    settings = TranslateSettings(
         lock_path=lock,
         engine=engine,
         device=device,
@@ -199,6 +219,27 @@ def translate_settings(
         repetition_penalty=repetition_penalty,
         length_penalty=length_penalty,
     )
+    try:
+        check_settings(settings)
+    except MtdigestError as error:
+        usage_error(str(error))
+    return settings
+
+
+def usage_error(message: str) -> NoReturn:
+    """One line on stderr and exit 2: a bad option, before any model time."""
+    stderr.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def check_summary_length(sentences: int | None, ratio: float | None) -> None:
+    """`--sentences`/`--ratio` checked before anything is translated (exit 2)."""
+    from summarize.length import target_sentences
+
+    try:
+        target_sentences(1, sentences, ratio)
+    except ValueError as error:
+        usage_error(f"--sentences/--ratio: {error}")
 
 
 def parse_formats(value: str, allowed: tuple[str, ...]) -> list[str]:

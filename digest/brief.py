@@ -31,11 +31,12 @@ from digest.jobs import (
     SummarySettings,
     digest_articles,
     read_article_json,
+    write_reported,
 )
 from digest.meta import LANGUAGE_NAMES, model_line
 from digest.stories import Evidence, evidence_of, group_stories
 from mt.article import SCHEMA_VERSION, Article
-from mt.output import check_writable, write_atomic
+from mt.output import check_writable
 from mt.pipeline import TranslateSettings
 from mt.translate import ProgressCallback
 
@@ -216,6 +217,5 @@ def run_brief(
         fmt = path.suffix.lstrip(".")
         text = (json.dumps(brief.to_dict(), ensure_ascii=False, indent=2) + "\n" if fmt == "json"
                 else render_brief(brief, fmt))
-        write_atomic(path, text)
-        report.written.append(path)
+        write_reported(path, text, report)
     return report

@@ -18,7 +18,7 @@ from digest.render import render
 from ingest import read_inputs
 from modelstore.lock import load_lock
 from mt.article import Article, article_error, unique_ids
-from mt.errors import InputError, MtdigestError
+from mt.errors import InputError, MtdigestError, OutputError
 from mt.output import check_writable, write_atomic
 from mt.pipeline import JobReport, TranslateSettings, TranslationSession, translate_inputs
 from mt.translate import ProgressCallback
@@ -126,10 +126,19 @@ def run_digest(
         index_formats = [f for f in formats if f in ("html", "md")] or ["md"]
         for fmt in index_formats:
             renderer = render_index_html if fmt == "html" else render_index_markdown
-            path = output / f"index.{fmt}"
-            write_atomic(path, renderer(report.articles, formats, report.failed))
-            report.written.append(path)
+            write_reported(output / f"index.{fmt}", renderer(report.articles, formats, report.failed), report)
     return report
+
+
+def write_reported(path: Path, text: str, report: JobReport) -> None:
+    """Write an index or brief file; a failure (a full disk) joins the report's errors, so it is printed as one
+    line with every error before it instead of ending the run with a traceback."""
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        report.failed.append(OutputError(f"{path}: cannot write ({exc.strerror or exc})"))
+        return
+    report.written.append(path)
 
 
 def digest_articles(

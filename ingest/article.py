@@ -5,7 +5,7 @@ from __future__ import annotations
 from ingest.boilerplate import strip_boilerplate
 from ingest.langid import LANGUAGE_NAMES, SUPPORTED, differs_within, identify_language
 from ingest.metadata import extract_metadata, parse_published
-from ingest.normalize import normalize_text
+from ingest.normalize import normalize_text, unpresent
 from ingest.segment import sentence_spans
 from mt.article import Article, Paragraph, Removed, Sentence, Title, content_id, safe_id
 from mt.errors import InputError, UnsupportedLanguage
@@ -46,7 +46,7 @@ def prepare_article(
         raise InputError(where, "no article text left after removing page furniture (navigation, comments, ...)")
 
     body = "\n".join(line for _, line in kept)
-    guess = identify_language(f"{layout.title or ''}\n{body}")
+    guess = identify_language(unpresent(f"{layout.title or ''}\n{body}"))
     if guess.language not in SUPPORTED:
         raise UnsupportedLanguage(where, _unsupported_message(guess.language, guess.confidence))
     language = guess.language
@@ -73,7 +73,7 @@ def prepare_article(
         paragraph = Paragraph(id=f"p{number}")
         for s_number, (start, end) in enumerate(sentence_spans(paragraph_text), start=1):
             source = paragraph_text[start:end]
-            own = differs_within(source, language)
+            own = differs_within(unpresent(source), language)
             paragraph.sentences.append(
                 Sentence(
                     id=f"p{number}.s{s_number}",

@@ -9,13 +9,32 @@ the result as on any text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from ingest.boilerplate import split_site_suffix
 from ingest.normalize import fold
 
 _CHROME = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "button")
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "div", "section", "br", "tr")
+
+
+# libxml2 reads at most about this many nested elements, even with `huge_tree`.
+MAX_PARSED_DEPTH = 2000
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^<>]*?(/?)>")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+def nesting_depth(html: str) -> int:
+    """How deep the page's elements nest (void and self-closed elements not counted), by one scan."""
+    depth = deepest = 0
+    for closing, tag, self_closed in _TAG.findall(html):
+        if tag.lower() in _VOID or self_closed:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 @dataclass
@@ -28,13 +47,22 @@ class HtmlArticle:
     url: str | None = None
 
 
-def _fallback_text(html: str) -> str:
-    import lxml.etree
+def _parse(html: str) -> Any:
+    """The page as an lxml tree, or None. `huge_tree`: libxml2 otherwise gives up on pages nested deeper
+    than 255 elements (real CMS templates nest that deep) and returns an empty document."""
     import lxml.html
 
     try:
-        root = lxml.html.fromstring(html)
+        return lxml.html.fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
     except Exception:  # noqa: BLE001 - lxml raises several types for broken markup
+        return None
+
+
+def _fallback_text(html: str) -> str:
+    import lxml.etree
+
+    root = _parse(html)
+    if root is None:
         return ""
     outside_chrome = "[not(ancestor::*[" + " or ".join(f"self::{tag}" for tag in _CHROME) + "])]"
     container = next(
@@ -60,8 +88,9 @@ def extract_html(html: str) -> HtmlArticle:
     """The main text of an HTML page, one paragraph a line, with its metadata."""
     import trafilatura
 
+    tree = _parse(html)
     document = trafilatura.bare_extraction(
-        html,
+        html if tree is None else tree,
         include_comments=False,
         include_tables=False,
         include_images=False,

@@ -142,10 +142,15 @@ def _clean_zwnj(text: str, keep: bool) -> str:
     return re.sub(f"(?<![{_ARABIC_LETTER}\u064b-\u065f]){ZWNJ}|{ZWNJ}(?![{_ARABIC_LETTER}])", "", text)
 
 
+def unpresent(text: str) -> str:
+    """Arabic presentation forms (U+FB50–U+FEFF, common in text copied from PDFs) as the letters they
+    show, so language identification and matching see Arabic script, not symbols."""
+    return _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+
+
 def normalize_text(text: str, language: str | None) -> str:
     """The form of `text` the MT model gets, for `language` ("fa", "ar", "en" or None)."""
-    text = unicodedata.normalize("NFC", text)
-    text = _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+    text = unpresent(unicodedata.normalize("NFC", text))
     text = _INVISIBLE.sub("", text).replace(_TATWEEL, "")
     text = _HARAKAT.sub("", text)
     if language == "fa":

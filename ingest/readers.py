@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 from ingest.article import prepare_article
 from mt.article import content_id
 from ingest.decoding import decode_bytes
-from ingest.html import extract_html
+from ingest.html import MAX_PARSED_DEPTH, extract_html, nesting_depth
 from mt.article import Article
 from mt.errors import InputError
 
@@ -45,6 +45,10 @@ def _sniff(text: str) -> str:
 
 def _from_html(html: str, **hints: Any) -> Article:
     page = extract_html(html)
+    if not page.text.strip() and nesting_depth(html) > MAX_PARSED_DEPTH:
+        where = hints.get("source_path") or hints.get("article_id") or "<html>"
+        raise InputError(where, f"HTML nested {nesting_depth(html)} elements deep: the HTML parser (libxml2) "
+                                f"reads at most {MAX_PARSED_DEPTH} levels, so no text could be extracted")
     return prepare_article(
         page.text,
         title=hints.pop("title", None) or page.title,

@@ -7,11 +7,17 @@ letter of another sentence follows; after `؛` when both sides are full clauses.
 Not boundaries: a point inside a number (`1.5`, `۲۰۱۱.۵`), after a single-letter
 or known abbreviation (`د.`, `U.S.`, `Dr.`), inside a balanced quotation
 (`«...»`, `“...”`, `"..."`) of reasonable length, and `:` (a colon introduces the
-quote that follows it: `گفت: «...»` stays one sentence).
+quote that follows it: `گفت: «...»` stays one sentence). Punctuation wrapped in
+bidi marks (U+200E, U+200F, U+061C, as text copied from Arabic pages and Word has it:
+U+200F `.` U+200F) ends a sentence like bare punctuation; the marks stay in the text.
+
+Linear in the paragraph's length: every look-back and look-ahead is bounded, so a
+one-line 5 MB article splits as fast per byte as a short one.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 
 _TERMINAL = ".!?؟…"
@@ -26,7 +32,9 @@ _ABBREVIATIONS = frozenset(
     "a.m p.m approx dept est mt ft".split()
 )
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06d5\u06fa-\u06ff]")
-_TOKEN_BEFORE = re.compile(r"(\S+)$")
+_BIDI_MARKS = "\u200e\u200f\u061c"
+_MAX_ABBREVIATION = 12  # characters: a longer token before a full stop is a word, not an abbreviation
+_CLAUSE_WINDOW = 400  # characters looked at on each side of ؛ to count _MIN_CLAUSE_WORDS words
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
@@ -37,8 +45,8 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
         ch = text[i]
         close = _QUOTE_PAIRS.get(ch) or ('"' if ch == '"' else None)
         if close is not None:
-            j = text.find(close, i + 1)
-            if j != -1 and j - i <= _MAX_PROTECTED_QUOTE:
+            j = text.find(close, i + 1, i + _MAX_PROTECTED_QUOTE + 1)
+            if j != -1:
                 spans.append((i, j))
                 i = j + 1
                 continue
@@ -47,10 +55,12 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    match = _TOKEN_BEFORE.search(text, 0, dot)
-    if not match:
+    start = dot
+    while start > 0 and dot - start <= _MAX_ABBREVIATION and not text[start - 1].isspace():
+        start -= 1
+    if start == dot or dot - start > _MAX_ABBREVIATION:
         return False
-    token = match.group(1).lstrip("(\"'«“").lower()
+    token = text[start:dot].strip(_BIDI_MARKS).lstrip("(\"'«“").lower()
     letters = token.replace(".", "")
     if len(letters) == 1 and letters.isalpha():
         return True  # initials and one-letter abbreviations: J. Smith, د. محمد, م.
@@ -61,12 +71,28 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+def _skip_marks(text: str, j: int) -> int:
+    while j < len(text) and text[j] in _BIDI_MARKS:
+        j += 1
+    return j
+
+
+def _before_marks(text: str, i: int) -> int:
+    """Index of the character before position i, bidi marks skipped (-1 at the start)."""
+    k = i - 1
+    while k >= 0 and text[k] in _BIDI_MARKS:
+        k -= 1
+    return k
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in `text`, trimmed of surrounding whitespace."""
-    protected = _quote_spans(text)
+    protected = _quote_spans(text)  # disjoint and in order
+    starts = [a for a, _ in protected]
 
     def inside_quote(pos: int) -> bool:
-        return any(a < pos < b for a, b in protected)
+        k = bisect.bisect_left(starts, pos) - 1
+        return k >= 0 and protected[k][0] < pos < protected[k][1]
 
     cuts: list[int] = []
     i = 0
@@ -74,28 +100,31 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     while i < n:
         ch = text[i]
         if ch in _TERMINAL or ch == "؛":
-            j = i + 1
+            j = _skip_marks(text, i + 1)
             while j < n and text[j] in _TERMINAL:
-                j += 1
+                j = _skip_marks(text, j + 1)
             while j < n and text[j] in _CLOSERS:
-                j += 1
+                j = _skip_marks(text, j + 1)
             nxt = text[j] if j < n else ""
+            before = _before_marks(text, i)
+            prev = text[before] if before >= 0 else ""
             boundary = False
             if j >= n:
                 boundary = False  # the paragraph's end is a boundary anyway
-            elif ch == "." and i > 0 and text[i - 1].isdigit() and nxt.isdigit():
+            elif ch == "." and prev.isdigit() and nxt.isdigit():
                 boundary = False
             elif nxt.isspace():
                 boundary = True
-            elif _ARABIC_LETTER.match(nxt) and i > 0 and _ARABIC_LETTER.match(text[i - 1]) and ch != "؛":
+            elif _ARABIC_LETTER.match(nxt) and _ARABIC_LETTER.match(prev) and ch != "؛":
                 boundary = True  # "کرد.وی گفت": a missing space after a full stop
-            if boundary and ch == "." and j == i + 1 and _is_abbreviation(text, i):
+            if boundary and ch == "." and _skip_marks(text, i + 1) == j and _is_abbreviation(text, before + 1):
                 boundary = False
             if boundary and inside_quote(i):
                 boundary = False
             if boundary and ch == "؛":
-                start = cuts[-1] if cuts else 0
-                boundary = _words(text[start:i]) >= _MIN_CLAUSE_WORDS and _words(text[j:]) >= _MIN_CLAUSE_WORDS
+                start = max(cuts[-1] if cuts else 0, i - _CLAUSE_WINDOW)
+                boundary = (_words(text[start:i]) >= _MIN_CLAUSE_WORDS
+                            and _words(text[j:j + _CLAUSE_WINDOW]) >= _MIN_CLAUSE_WORDS)
             if boundary:
                 cuts.append(j)
             i = j

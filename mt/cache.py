@@ -7,17 +7,21 @@ WAL mode lets two `mtdigest` processes share one cache.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from mt.errors import CacheError, MtdigestWarning
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -53,20 +57,60 @@ class CacheStats:
     models: dict[str, int]
 
 
+_FIX = "make it writable, point MTDIGEST_CACHE at another file, or run with --no-cache"
+
+
 class TranslationCache:
-    """A process-safe key → (english, flags) store."""
+    """A process-safe key → (english, flags) store.
+
+    A file that is not a SQLite database (garbage, a truncated copy) is moved aside with a warning and the
+    cache starts anew; a cache that cannot be opened or written (a directory, read-only, a full disk) is a
+    CacheError naming the file.
+    """
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_cache_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.is_dir():
+            raise CacheError(f"{self.path}: the translation cache path is a directory; {_FIX}")
+        try:
+            self._db = self._open()
+        except sqlite3.OperationalError as error:
+            raise CacheError(f"{self.path}: cannot use the translation cache ({error}); {_FIX}") from None
+        except sqlite3.DatabaseError as error:  # not a database at all
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+            try:
+                os.replace(self.path, aside)
+            except OSError as move_error:
+                raise CacheError(f"{self.path}: the translation cache is not a readable database ({error}) and "
+                                 f"cannot be moved aside ({move_error.strerror}); {_FIX}") from None
+            warnings.warn(MtdigestWarning(
+                f"{self.path}: the translation cache was not a readable database ({error}); moved it aside to "
+                f"{aside.name} and started a new one"))
+            self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CacheError(f"{self.path}: cannot create the cache's directory ({error.strerror}); {_FIX}") from None
         # One connection may be used from another thread than the one that opened it (Ray calls actors
         # from its own threads); calls never overlap, and SQLite itself is serialized.
-        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(_SCHEMA)
+            db.execute("SELECT key, model, english, flags, created FROM translations LIMIT 1").fetchall()
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
 
     def get_many(self, keys: Iterable[str]) -> dict[str, tuple[str, list[dict[str, str]]]]:
+        with self._reported("read"):
+            return self._get_many(keys)
+
+    def _get_many(self, keys: Iterable[str]) -> dict[str, tuple[str, list[dict[str, str]]]]:
         found: dict[str, tuple[str, list[dict[str, str]]]] = {}
         unique = list(dict.fromkeys(keys))
         for start in range(0, len(unique), 500):
@@ -76,7 +120,19 @@ class TranslationCache:
             found.update({key: (english, json.loads(flags)) for key, english, flags in rows})
         return found
 
+    @contextlib.contextmanager
+    def _reported(self, verb: str) -> Iterator[None]:
+        """SQLite failures mid-run (a full disk, the file made read-only) as one CacheError line."""
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise CacheError(f"{self.path}: cannot {verb} the translation cache ({error}); {_FIX}") from None
+
     def put_many(self, model: str, items: Iterable[tuple[str, str, list[dict[str, str]]]]) -> None:
+        with self._reported("write"):
+            self._put_many(model, items)
+
+    def _put_many(self, model: str, items: Iterable[tuple[str, str, list[dict[str, str]]]]) -> None:
         now = time.time()
         rows = [(key, model, english, json.dumps(flags, ensure_ascii=False), now) for key, english, flags in items]
         with self._db:
@@ -86,16 +142,21 @@ class TranslationCache:
             )
 
     def stats(self) -> CacheStats:
+        with self._reported("read"):
+            return self._stats()
+
+    def _stats(self) -> CacheStats:
         models = dict(self._db.execute("SELECT model, COUNT(*) FROM translations GROUP BY model").fetchall())
         size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
         return CacheStats(path=self.path, entries=sum(models.values()), bytes=size, models=models)
 
     def clear(self) -> int:
         """Delete every entry; returns how many there were."""
-        with self._db:
-            self._db.execute("BEGIN IMMEDIATE")
-            count = self._db.execute("DELETE FROM translations").rowcount
-        self._db.execute("VACUUM")
+        with self._reported("clear"):
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                count = self._db.execute("DELETE FROM translations").rowcount
+            self._db.execute("VACUUM")
         return count
 
     def close(self) -> None:

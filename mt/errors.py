@@ -24,6 +24,22 @@ class UnsupportedLanguage(InputError):
     """An article in a language the tool does not translate."""
 
 
+class MtdigestWarning(UserWarning):
+    """Something the user should know that did not stop the run (the CLI prints it as one line)."""
+
+
+class CacheError(MtdigestError):
+    """The translation cache cannot be opened or written (a directory, read-only, a full disk)."""
+
+    exit_code = 2
+
+
+class UsageError(MtdigestError):
+    """A bad option value, found before any model time."""
+
+    exit_code = 2
+
+
 class LockError(MtdigestError):
     """A models.lock that cannot be used (missing field, bad revision, unknown alias)."""
 

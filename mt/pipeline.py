@@ -7,6 +7,8 @@ how to get it.
 
 from __future__ import annotations
 
+import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,7 +18,8 @@ from modelstore.lock import Lock, ModelEntry, load_lock, parse_choice
 from mt.article import Article, article_error
 from mt.cache import TranslationCache
 from mt.engine import DecodingOptions, TranslationEngine
-from mt.errors import InputError, MtdigestError
+from mt.backends import ENGINES
+from mt.errors import InputError, MtdigestError, UsageError
 from mt.glossary import load_glossary
 from mt.loading import load_translator
 from mt.translate import ProgressCallback, TranslateOptions, TranslationStats, pass_through, translate_articles
@@ -38,6 +41,39 @@ class TranslateSettings:
     max_batch_tokens: int = 4096
     glossary: Path | None = None
     use_cache: bool = True
+
+
+TRANSFORMERS_PRECISIONS = ("fp32", "bf16", "fp16")
+CTRANSLATE2_PRECISIONS = ("int8", "int8_float16", "int8_bfloat16", "int8_float32", "int16", "float16", "bfloat16",
+                          "float32")
+
+
+def check_settings(settings: TranslateSettings) -> None:
+    """A UsageError (exit 2) for the first option value no engine could run, before any model is loaded."""
+    s = settings
+    numbers = (("--beam", s.beam_size, s.beam_size >= 1, "at least 1"),
+               ("--no-repeat-ngram", s.no_repeat_ngram_size, s.no_repeat_ngram_size >= 0, "0 (off) or more"),
+               ("--repetition-penalty", s.repetition_penalty,
+                math.isfinite(s.repetition_penalty) and s.repetition_penalty > 0, "a number above 0 (1.0: off)"),
+               ("--length-penalty", s.length_penalty, math.isfinite(s.length_penalty), "a finite number"),
+               ("--max-batch-tokens", s.max_batch_tokens, s.max_batch_tokens >= 1, "at least 1"))
+    for option, value, ok, wanted in numbers:
+        if not ok:
+            raise UsageError(f"{option} {value}: must be {wanted}")
+    if s.engine not in ENGINES:
+        raise UsageError(f"--engine {s.engine}: use one of {', '.join(ENGINES)}")
+    allowed = {"transformers": TRANSFORMERS_PRECISIONS, "ctranslate2": CTRANSLATE2_PRECISIONS}.get(
+        s.engine, TRANSFORMERS_PRECISIONS + CTRANSLATE2_PRECISIONS)
+    if s.precision != "auto" and s.precision not in allowed:
+        raise UsageError(f"--precision {s.precision}: {'--engine ' + s.engine if s.engine != 'auto' else 'the engines'}"
+                         f" take auto or {', '.join(allowed)}")
+    if not re.fullmatch(r"auto|cpu|cuda(:\d+)?", s.device):
+        raise UsageError(f"--device {s.device}: use auto, cpu or cuda (cuda:N for one GPU)")
+    if s.device.startswith("cuda"):
+        import torch
+
+        if not torch.cuda.is_available():
+            raise UsageError(f"--device {s.device}: no CUDA GPU is available on this machine (use --device cpu)")
 
 
 @dataclass

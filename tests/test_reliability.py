@@ -396,3 +396,120 @@ def test_an_unwritable_output_directory_is_one_clear_usage_error(env: dict[str, 
     (line,) = [line for line in err.splitlines() if line.strip()]
     assert str(out) in line and "Permission denied" in line
     assert list(out.iterdir()) == []
+
+
+BAD_OPTIONS = [
+    (["--beam", "0"], "--beam 0"),
+    (["--repetition-penalty", "0"], "--repetition-penalty 0"),
+    (["--no-repeat-ngram", "-1"], "--no-repeat-ngram -1"),
+    (["--precision", "int4"], "--precision int4"),
+    (["--engine", "transformers", "--precision", "int8"], "--precision int8"),
+    (["--engine", "ctranslate2", "--precision", "bf16"], "--precision bf16"),
+    (["--length-penalty", "nan"], "--length-penalty nan"),
+    (["--device", "gpu"], "--device gpu"),
+    (["--max-batch-tokens", "0"], "--max-batch-tokens 0"),
+]
+
+
+@pytest.mark.parametrize(("options", "message"), BAD_OPTIONS, ids=[" ".join(o) for o, _ in BAD_OPTIONS])
+def test_a_bad_option_value_is_one_line_and_exit_2_before_any_model_time(
+    env: dict[str, str], tmp_path: Path, options: list[str], message: str
+) -> None:
+    result = cli(env, "digest", ONE_ARTICLE, "-o", str(tmp_path / "out"), *options, "-q")
+    assert result.exit_code == 2, result.output
+    assert error_lines(result) and message in error_lines(result)[0] and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", ["digest", "summarize", "batch"])
+@pytest.mark.parametrize(("options", "message"), [(["--sentences", "-3"], "sentences must be at least 1"),
+                                                   (["--ratio", "7"], "ratio must be in (0, 1]")])
+def test_a_bad_summary_length_is_exit_2_before_anything_is_translated(
+    env: dict[str, str], tmp_path: Path, command: str, options: list[str], message: str
+) -> None:
+    result = cli(env, command, ONE_ARTICLE, "-o", str(tmp_path / "out"), *options, "-q")
+    assert result.exit_code == 2, result.output
+    assert message in error_lines(result)[0] and not (tmp_path / "out").exists()
+
+
+def test_cuda_without_a_gpu_is_a_usage_error(env: dict[str, str], tmp_path: Path) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA GPU")
+    result = cli(env, "translate", ONE_ARTICLE, "-o", str(tmp_path / "out"), "--device", "cuda", "-q")
+    assert result.exit_code == 2 and "no CUDA GPU" in error_lines(result)[0]
+
+
+def test_a_garbage_cache_is_moved_aside_with_one_warning_and_rebuilt(env: dict[str, str], tmp_path: Path) -> None:
+    cache = Path(env["MTDIGEST_CACHE"])
+    cache.write_bytes(b"this is not a database\n" * 100)
+    result = cli(env, "translate", ONE_ARTICLE, "-o", str(tmp_path / "out"), "--fast", "-q")
+    assert result.exit_code == 0, result.output
+    (warning,) = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert str(cache) in warning and "moved it aside" in warning
+    (aside,) = cache.parent.glob(f"{cache.name}.corrupt-*")
+    assert aside.read_bytes().startswith(b"this is not a database")
+    assert cli(env, "cache", "stats", "--json").exit_code == 0
+    cache.write_bytes(b"garbage again")
+    cleared = cli(env, "cache", "clear")
+    assert cleared.exit_code == 0 and "Traceback" not in cleared.output
+
+
+@pytest.mark.parametrize("command", [["translate", ONE_ARTICLE, "-o", "OUT", "--fast", "-q"], ["cache", "clear"],
+                                     ["cache", "stats"]])
+def test_a_cache_path_that_is_a_directory_is_one_line_and_exit_2(
+    env: dict[str, str], tmp_path: Path, command: list[str]
+) -> None:
+    Path(env["MTDIGEST_CACHE"]).mkdir()
+    result = cli(env, *[str(tmp_path / "out") if a == "OUT" else a for a in command])
+    assert result.exit_code == 2, result.output
+    (line,) = error_lines(result)
+    assert env["MTDIGEST_CACHE"] in line and "is a directory" in line and "--no-cache" in line
+
+
+@pytest.mark.parametrize("where", ["read-only file", "read-only directory"])
+def test_a_cache_that_cannot_be_written_is_one_line_and_exit_2(env: dict[str, str], tmp_path: Path, where: str) -> None:
+    preexec = held_to_file_modes(tmp_path)
+    cache = Path(env["MTDIGEST_CACHE"])
+    if where == "read-only file":
+        seeded = cli(env, "cache", "stats")  # creates an empty cache
+        assert seeded.exit_code == 0
+        for path in cache.parent.glob(cache.name + "*"):
+            path.chmod(0o444)
+    else:
+        cache = tmp_path / "locked-cache" / "translations.sqlite"
+        cache.parent.mkdir(mode=0o555)
+    run = mtdigest({**env, "MTDIGEST_CACHE": str(cache)}, "translate", ONE_ARTICLE, "-o", str(tmp_path / "out"),
+                   "--fast", "-q", preexec_fn=preexec)
+    _, err = run.communicate(timeout=300)
+    assert run.returncode == 2, err
+    (line,) = [line for line in err.splitlines() if line.strip()]
+    assert str(cache) in line and "translation cache" in line and "--no-cache" in line
+
+
+@pytest.mark.parametrize("command", ["digest", "brief"])
+def test_a_full_disk_at_the_index_or_brief_is_one_line_with_every_earlier_error(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    import errno
+
+    import digest.jobs
+
+    real = digest.jobs.write_atomic
+
+    def full_disk(path: Path, text: str) -> None:
+        if path.name.startswith(("index.", "brief.")) or path.name == "002_31b79cce48f1d696.html":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, text)
+
+    monkeypatch.setattr(digest.jobs, "write_atomic", full_disk)
+    out = tmp_path / "out"
+    result = cli(env, command, str(SEEDS), "-o", str(out), "--fast", "--method", "extractive", "-q")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = error_lines(result)
+    assert any("002_31b79cce48f1d696" in line and "No space left on device" in line for line in lines)
+    names = ("index.html", "index.md") if command == "digest" else ("brief.html", "brief.md", "brief.json")
+    for name in names:
+        assert any(f"{name}: cannot write (No space left on device)" in line for line in lines), lines

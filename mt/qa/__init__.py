@@ -8,7 +8,7 @@
 
 from mt.qa.alignment import Alignment, Bead, align
 from mt.qa.checks import QA_CODES, check_article, check_pair
-from mt.qa.compare import Comparison, compare_translation, report_text, run_compare
+from mt.qa.compare import Comparison, compare_translation, report_text
 from mt.qa.degenerate import degeneration, repetition
 from mt.qa.numbers import compare_numbers
 
@@ -25,5 +25,4 @@ __all__ = [
     "degeneration",
     "repetition",
     "report_text",
-    "run_compare",
 ]
