@@ -11,10 +11,12 @@ from rich.table import Table
 
 from cli_commands.common import (
     InputsArg,
+    MaxInputOpt,
     OutputOpt,
     QuietOpt,
     check_summary_length,
     finish,
+    input_limit,
     parse_formats,
     progress_bars,
     reports_errors,
@@ -82,6 +84,7 @@ def digest(
 def inspect(
     inputs: Annotated[list[str], typer.Argument(metavar="FILE...", help="Files, directories (recursive) or - for stdin.")],
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines: one article object per line.")] = False,
+    max_input_mb: MaxInputOpt = 50.0,
 ) -> None:
     """Show what ingestion makes of each input: language, metadata, sentences with ids, removed lines."""
     from rich.markup import escape
@@ -90,7 +93,9 @@ def inspect(
     from ingest import read_inputs
 
     failed = 0
-    for item in read_inputs(inputs):
+    with input_limit(max_input_mb):
+        items = list(read_inputs(inputs))
+    for item in items:
         if isinstance(item, MtdigestError):
             failed += 1
             stderr.print(f"[bold red]error:[/] {escape(str(item))}", highlight=False, soft_wrap=True)

@@ -141,6 +141,8 @@ RepetitionOpt = Annotated[float, typer.Option(help="Penalty on tokens already ge
 LengthPenaltyOpt = Annotated[float, typer.Option(help="Beam search length penalty (>1 favours longer output).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation cache.")]
 QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="No progress bars.")]
+MaxInputOpt = Annotated[float, typer.Option(
+    "--max-input-mb", help="Refuse inputs larger than this many MB (before reading them whole).")]
 
 
 # Every translating command takes these options, declared once here: (parameter, Typer type, default).
@@ -157,6 +159,7 @@ TRANSLATION_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("length_penalty", LengthPenaltyOpt, 1.0),
     ("glossary", GlossaryOpt, None),
     ("no_cache", NoCacheOpt, False),
+    ("max_input_mb", MaxInputOpt, 50.0),
     ("lock", LockOption, None),
 )
 
@@ -178,7 +181,9 @@ def translation_options(command: F) -> F:
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> Any:
         values = {name: kwargs.pop(name) for name, _, _ in TRANSLATION_OPTIONS}
-        return command(settings=translate_settings(**values), **kwargs)
+        settings = translate_settings(**values)
+        with input_limit(settings.max_input_mb):
+            return command(settings=settings, **kwargs)
 
     signature = inspect.Signature(own + shared)
     wrapper.__signature__ = signature  # type: ignore[attr-defined]
@@ -201,6 +206,7 @@ def translate_settings(
     no_repeat_ngram: int = 0,
     repetition_penalty: float = 1.0,
     length_penalty: float = 1.0,
+    max_input_mb: float = 50.0,
 ) -> Any:
     """The library's settings for the options above (`--fast`: beam 1, which summaries follow too)."""
     from mt.pipeline import TranslateSettings, check_settings
@@ -218,12 +224,27 @@ def translate_settings(
         no_repeat_ngram_size=no_repeat_ngram,
         repetition_penalty=repetition_penalty,
         length_penalty=length_penalty,
+        max_input_mb=max_input_mb,
     )
     try:
         check_settings(settings)
     except MtdigestError as error:
         usage_error(str(error))
     return settings
+
+
+@contextlib.contextmanager
+def input_limit(megabytes: float) -> Iterator[None]:
+    """Readers refuse inputs over `megabytes` while the command runs (`--max-input-mb`)."""
+    from ingest.readers import max_input_mb
+
+    if not megabytes > 0:
+        usage_error(f"--max-input-mb {megabytes}: must be above 0")
+    token = max_input_mb.set(megabytes)
+    try:
+        yield
+    finally:
+        max_input_mb.reset(token)
 
 
 def usage_error(message: str) -> NoReturn:

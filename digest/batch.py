@@ -256,7 +256,8 @@ def run_batch(
     scheduler = InProcess(worker_args) if ray is None else OnRay(worker_args, ray, quiet=say is None)
     manifest = Manifest() if settings.force else Manifest.load(output)
     with scheduler:
-        batches, report = plan(scheduler.read(list_inputs(inputs)), manifest, output, settings)
+        batches, report = plan(scheduler.read(list_inputs(inputs, settings.translate.max_input_mb)), manifest,
+                               output, settings)
         report.manifest = manifest.save(output)
         if say:
             say(f"{sum(map(len, batches))} article(s) to process in {len(batches)} batch(es); "

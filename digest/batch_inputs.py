@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ingest.readers import _files_under, read_path
-from mt.errors import MtdigestError
+from ingest.readers import DEFAULT_MAX_INPUT_MB, _files_under, max_input_mb, read_file, read_path
+from mt.errors import InputError, MtdigestError
 
 
-def list_inputs(inputs: Sequence[str]) -> list[dict[str, Any]]:
-    """One row per input file (directories expanded as `digest` does); missing ones become error rows."""
+def list_inputs(inputs: Sequence[str], max_input_mb: float = DEFAULT_MAX_INPUT_MB) -> list[dict[str, Any]]:
+    """One row per input file (directories expanded as `digest` does); missing ones become error rows. Each row
+    carries the input size limit, since the workers that read them run in other processes."""
     rows: list[dict[str, Any]] = []
     for item in inputs:
         path = Path(item)
@@ -32,7 +33,7 @@ def list_inputs(inputs: Sequence[str]) -> list[dict[str, Any]]:
             rows.append({"path": "", "display": item, "error": "no such file or directory"})
         else:
             rows.append({"path": str(path.resolve()), "display": item, "error": ""})
-    return [{"order": order, **row} for order, row in enumerate(rows)]
+    return [{"order": order, "max_input_mb": max_input_mb, **row} for order, row in enumerate(rows)]
 
 
 def read_input(row: dict[str, Any]) -> list[dict[str, Any]]:
@@ -41,9 +42,10 @@ def read_input(row: dict[str, Any]) -> list[dict[str, Any]]:
     if row["error"]:
         return [{**base, "index": 0, "article": "", "error": str(row["error"])}]
     path = Path(str(row["path"]))
+    max_input_mb.set(float(row["max_input_mb"]))
     try:
-        base["input_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        base["input_sha256"] = hashlib.sha256(read_file(path)).hexdigest()
+    except InputError:
         pass  # read_path reports it
     out = []
     for index, item in enumerate(read_path(path, str(row["display"]))):

@@ -16,6 +16,7 @@ from pathlib import Path
 from digest.index import render_index_html, render_index_markdown
 from digest.render import render
 from ingest import read_inputs
+from ingest.readers import read_file
 from modelstore.lock import load_lock
 from mt.article import Article, article_error, unique_ids
 from mt.errors import InputError, MtdigestError, OutputError
@@ -52,8 +53,11 @@ class DigestReport(JobReport):
 def read_article_json(path: str) -> Iterator[Article | InputError]:
     """Articles from JSON written earlier (`translate`/`digest`): one object, or JSON Lines."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_file(Path(path), path).decode("utf-8")
+    except InputError as error:
+        yield error
+        return
+    except UnicodeDecodeError as exc:
         yield InputError(path, f"cannot read ({exc.__class__.__name__}: {exc})")
         return
     # JSON Lines end records at \n only: U+2028 and friends are valid inside JSON strings.

@@ -142,6 +142,19 @@ def find_date(text: str) -> DateMatch | None:
     return min(found, key=lambda m: m.start) if found else None
 
 
+def find_dates(text: str) -> list[DateMatch]:
+    """Every valid date written in `text`, in order."""
+    found: list[DateMatch] = []
+    offset = 0
+    while offset < len(text):
+        match = find_date(text[offset:])
+        if match is None:
+            break
+        found.append(DateMatch(match.iso, match.as_written, match.calendar, offset + match.start, offset + match.end))
+        offset += match.end
+    return found
+
+
 _WEEKDAYS = (
     "شنبه یکشنبه دوشنبه سه شنبه سهشنبه چهارشنبه پنجشنبه پنج جمعه السبت الاحد الاثنین الثلاثاء الاربعاء "
     "الخمیس الجمعه monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun"

@@ -9,6 +9,7 @@ the result as on any text.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,8 @@ _CHROME = ("script", "style", "noscript", "nav", "header", "footer", "aside", "f
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "div", "section", "br", "tr")
 
 
+# Library code never prints: trafilatura logs "discarding data" warnings for pages it gives up on.
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
 # libxml2 reads at most about this many nested elements, even with `huge_tree`.
 MAX_PARSED_DEPTH = 2000
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^<>]*?(/?)>")

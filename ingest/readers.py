@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -26,6 +27,23 @@ JSON_SUFFIXES = frozenset({".json"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
 RECORD_FIELDS = "text or html (plus optional title, url, published, source, id)"
+# Inputs larger than this are refused before they are read whole (`/dev/zero` would fill the memory).
+DEFAULT_MAX_INPUT_MB = 50.0
+max_input_mb: ContextVar[float] = ContextVar("max_input_mb", default=DEFAULT_MAX_INPUT_MB)
+
+
+class TooLarge(Exception):
+    """An input over the size limit (raised by `read_limited`)."""
+
+
+def read_limited(stream: BinaryIO, limit_mb: float | None = None) -> bytes:
+    """All of `stream`, or TooLarge once more than `limit_mb` (default: `max_input_mb`) would be read:
+    the check works for pipes and devices too, whose size is not known in advance."""
+    limit = int((max_input_mb.get() if limit_mb is None else limit_mb) * 1_000_000)
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(f"larger than the {limit / 1e6:g} MB input limit (--max-input-mb); not read")
+    return data
 
 
 def _loads(text: str) -> Any:
@@ -162,16 +180,27 @@ def _files_under(directory: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(directory).as_posix())
 
 
+def read_file(path: Path, where: str | None = None) -> bytes:
+    """The bytes of one input file, within the input size limit; an InputError naming it otherwise."""
+    where = where or str(path)
+    try:
+        with path.open("rb") as stream:
+            return read_limited(stream)
+    except TooLarge as error:
+        raise InputError(where, str(error)) from None
+    except FileNotFoundError:  # listed (a directory's file, a glob) but gone before its turn
+        raise InputError(where, "no longer exists (it was removed after the run started)") from None
+    except OSError as error:
+        raise InputError(where, f"cannot read: {error.strerror or error}") from None
+
+
 def read_path(path: Path, display: str | None = None) -> Iterator[Article | InputError]:
     """Articles (or errors) from one file."""
     where = display or str(path)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:  # listed (a directory's file, a glob) but gone before its turn
-        yield InputError(where, "no longer exists (it was removed after the run started)")
-        return
-    except OSError as error:
-        yield InputError(where, f"cannot read: {error.strerror or error}")
+        data = read_file(path, where)
+    except InputError as error:
+        yield error
         return
     suffix = path.suffix.lower()
     kind = (
@@ -192,7 +221,11 @@ def read_inputs(inputs: Sequence[str], *, stdin: BinaryIO | None = None) -> Iter
     for item in inputs:
         if item == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
-            data = stream.read()
+            try:
+                data = read_limited(stream)
+            except TooLarge as error:
+                yield InputError("-", str(error))
+                continue
             head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
             kind = "json-or-jsonl" if head in (b"{", b"[") else None
             yield from read_bytes(data, "-", content_id(data), kind)

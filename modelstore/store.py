@@ -12,15 +12,19 @@ from pathlib import Path
 
 import platformdirs
 
-from mt.errors import ModelMissing
+from mt.errors import ModelMissing, UsageError
 from modelstore.integrity import current_conversions, is_verified
 from modelstore.lock import ModelEntry
 
 
 def models_home() -> Path:
-    """`MTDIGEST_HOME` if set, else the user's cache directory."""
+    """`MTDIGEST_HOME` if set, else the user's cache directory; a UsageError (exit 2) when that is a file."""
     env = os.environ.get("MTDIGEST_HOME")
-    return Path(env) if env else Path(platformdirs.user_cache_dir("mtdigest")) / "models"
+    home = Path(env) if env else Path(platformdirs.user_cache_dir("mtdigest")) / "models"
+    if home.exists() and not home.is_dir():
+        raise UsageError(f"{home}: the models home {'(MTDIGEST_HOME) ' if env else ''}is a file, not a directory; "
+                         f"point MTDIGEST_HOME at the directory that holds the models")
+    return home
 
 
 def model_dir(entry: ModelEntry, home: Path | None = None) -> Path:

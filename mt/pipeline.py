@@ -41,6 +41,7 @@ class TranslateSettings:
     max_batch_tokens: int = 4096
     glossary: Path | None = None
     use_cache: bool = True
+    max_input_mb: float = 50.0  # inputs over this are refused unread (`ingest.readers.max_input_mb`)
 
 
 TRANSFORMERS_PRECISIONS = ("fp32", "bf16", "fp16")

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from mt.article import content_id
-from ingest.readers import INPUT_SUFFIXES, JSON_SUFFIXES, JSONL_SUFFIXES, read_bytes, read_path
+from ingest.readers import (
+    INPUT_SUFFIXES, JSON_SUFFIXES, JSONL_SUFFIXES, TooLarge, read_bytes, read_file, read_limited, read_path,
+)
 from modelstore.lock import Lock, load_lock
 from mt.article import Article, article_error, unique_ids
 from mt.engine import DecodingOptions, TranslationEngine
@@ -132,7 +134,11 @@ def read_articles(inputs: Sequence[str]) -> Iterator[Article | InputError]:
     """Like `ingest.read_inputs`, and article JSON (`schema_version`, e.g. from `mtdigest translate`) is read back as is."""
     for item in inputs:
         if item == "-":
-            data = sys.stdin.buffer.read()
+            try:
+                data = read_limited(sys.stdin.buffer)
+            except TooLarge as error:
+                yield InputError("-", str(error))
+                continue
             yield from _read_data(data, "-", content_id(data), None)
             continue
         path = Path(item)
@@ -157,9 +163,9 @@ def _read_file(path: Path, where: str) -> Iterator[Article | InputError]:
         yield from read_path(path, where)
         return
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        yield InputError(where, f"cannot read: {error.strerror or error}")
+        data = read_file(path, where)
+    except InputError as error:
+        yield error
         return
     yield from _read_data(data, where, path.stem, path)
 

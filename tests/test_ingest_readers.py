@@ -291,3 +291,48 @@ def test_stdin_jsonl_records() -> None:
     ).encode("utf-8")
     items = list(read_inputs(["-"], stdin=io.BytesIO(data)))
     assert [(a.id, a.language) for a in items] == [("r0", "fa"), ("r1", "ar")]
+
+
+def _presentation_forms(text: str) -> str:
+    """`text` with each Arabic letter in its isolated presentation form, as text copied from a PDF has it."""
+    import unicodedata
+
+    forms: dict[str, str] = {}
+    for code in range(0xFE70, 0xFEFF):
+        char = chr(code)
+        base = unicodedata.normalize("NFKC", char)
+        if "ISOLATED FORM" in unicodedata.name(char, "") and len(base) == 1:
+            forms.setdefault(base, char)
+    return "".join(forms.get(c, c) for c in text)
+
+
+def test_arabic_in_presentation_forms_is_read_as_arabic(tmp_path: Path) -> None:
+    text = AR_SEED.read_text(encoding="utf-8")
+    copied = _presentation_forms(text)
+    assert sum(0xFE70 <= ord(c) <= 0xFEFF for c in copied) > 1000
+    path = tmp_path / "from-pdf.txt"
+    path.write_text(copied, encoding="utf-8")
+    (article,) = list(read_inputs([str(path)]))
+    assert isinstance(article, Article) and article.language == "ar"
+    assert article.paragraphs[0].sentences[0].source in copied  # kept as written
+    assert not any(0xFE70 <= ord(c) <= 0xFEFF for s in article.sentences() for c in s.normalized)
+
+
+@pytest.mark.parametrize("depth", [300, 1500])
+def test_html_nested_hundreds_of_levels_deep_is_read(tmp_path: Path, depth: int) -> None:
+    lines = [line for line in AR_SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    body = "".join(f"<p>{line}</p>" for line in lines[1:])
+    path = tmp_path / "deep.html"
+    path.write_text(f"<html><head><title>{lines[0]}</title></head><body>{'<div>' * depth}{body}{'</div>' * depth}"
+                    f"</body></html>", encoding="utf-8")
+    (article,) = list(read_inputs([str(path)]))
+    assert isinstance(article, Article) and article.language == "ar" and len(article.sentences()) > 5
+
+
+def test_html_deeper_than_the_parser_reads_says_why(tmp_path: Path) -> None:
+    path = tmp_path / "deeper.html"
+    path.write_text("<html><body>" + "<div>" * 3000 + "<p>وقال الوزير إن الوفد وصل.</p>" + "</div>" * 3000
+                    + "</body></html>", encoding="utf-8")
+    (error,) = list(read_inputs([str(path)]))
+    assert isinstance(error, InputError) and str(path) in str(error)
+    assert "nested 3003 elements deep" in str(error) and "2000" in str(error)

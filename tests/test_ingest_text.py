@@ -90,10 +90,30 @@ def test_original_text_is_preserved_byte_for_byte(seed: Path) -> None:
         ("بر اساس این گزارش؛ توافقنامه امضا شد و همکاری ادامه دارد.", ["بر اساس این گزارش؛ توافقنامه امضا شد و همکاری ادامه دارد."]),
         ("The U.S. envoy, Dr. Smith, said growth was 1.5 percent. He left.", ["The U.S. envoy, Dr. Smith, said growth was 1.5 percent.", "He left."]),
         ("لا ترحب به “وردودنا القوية مستمرة. وفي الختام شدد.", ["لا ترحب به “وردودنا القوية مستمرة.", "وفي الختام شدد."]),
+        # Full stops wrapped in right-to-left marks (text copied from Arabic pages and Word) end sentences
+        # like bare ones; the marks stay in the text as written.
+        ("وقال الوزير إن الوفد وصل\u200f.\u200f وأضاف أن المحادثات بدأت\u200f.\u200f",
+         ["وقال الوزير إن الوفد وصل\u200f.\u200f", "وأضاف أن المحادثات بدأت\u200f.\u200f"]),
+        ("گفت\u200e.\u200e سپس\u061c؟\u061c رفت.", ["گفت\u200e.\u200e", "سپس\u061c؟\u061c", "رفت."]),
+        ("رشد ۱\u200f.\u200f۵ درصد بود.", ["رشد ۱\u200f.\u200f۵ درصد بود."]),
+        ("The U.S\u200f.\u200f envoy left. Then", ["The U.S\u200f.\u200f envoy left.", "Then"]),
     ],
 )
 def test_split_sentences(text: str, sentences: list[str]) -> None:
     assert split_sentences(text) == sentences
+
+
+@pytest.mark.parametrize("text", [
+    "a." * 50_000,                                   # a full stop after every letter, no space anywhere
+    ("کلمه " * 3 + "؛") * 10_000,                     # thousands of semicolons, none between long clauses
+    ('"' + "x " * 3) * 20_000,                       # unbalanced quotation marks
+    "« سلام. " * 20_000,                              # unclosed guillemets
+])
+def test_splitting_pathological_paragraphs_covers_every_character(text: str) -> None:
+    # Linear scans: these used to cost seconds to minutes (bench/segment.py measures the speed).
+    spans = __import__("ingest.segment", fromlist=["sentence_spans"]).sentence_spans(text)
+    joined = "".join(text[a:b] for a, b in spans)
+    assert joined == "".join(text.split()) or "".join(joined.split()) == "".join(text.split())
 
 
 # --- dates -------------------------------------------------------------------------------

@@ -128,3 +128,29 @@ def test_merged_sentences_are_checked_together() -> None:
     check_article(article)
     assert [f.code for f in first.flags] == ["retried"]
     assert second.flags == []
+
+
+@pytest.mark.parametrize(("source", "english", "wrong"), [
+    # ۱۵ اسفند ۱۴۰۲ (Solar Hijri) is 5 March 2024.
+    ("این نشست در ۱۵ اسفند ۱۴۰۲ در تهران برگزار شد.", "The meeting was held in Tehran on 5 March 2024.", None),
+    ("این نشست در ۱۵ اسفند ۱۴۰۲ در تهران برگزار شد.", "The meeting was held in Tehran on March 5, 2024.", None),
+    ("این نشست در ۱۵ اسفند ۱۴۰۲ در تهران برگزار شد.", "The meeting was held in Tehran on 5 March.", None),
+    ("این نشست در ۱۵ اسفند ۱۴۰۲ در تهران برگزار شد.", "The meeting was held in Tehran on 2024-03-05.", None),
+    ("این نشست در ۱۵ اسفند ۱۴۰۲ در تهران برگزار شد.", "The meeting was held in Tehran on 15 March 2024.",
+     "۱۵ اسفند ۱۴۰۲ = 5 March 2024"),  # the Jalali day and month numbers kept in a Gregorian date
+    ("این نشست در ۱۵ اسفند ۱۴۰۲ در تهران برگزار شد.", "The meeting was held in Tehran on 15 March 2023.",
+     "۱۵ اسفند ۱۴۰۲ = 5 March 2024"),
+    ("این نشست در ۱۵ اسفند ۱۴۰۲ در تهران برگزار شد.", "The meeting was held in Tehran on 5 March 2023.",
+     "۱۵ اسفند ۱۴۰۲ = 5 March 2024"),  # right day, wrong year
+    # Hijri: ٢٥ رمضان ١٤٤٥ is 4 April 2024 (Umm al-Qura).
+    ("وعقد الاجتماع في ٢٥ رمضان ١٤٤٥ في دمشق.", "The meeting was held in Damascus on April 4, 2024.", None),
+    ("وعقد الاجتماع في ٢٥ رمضان ١٤٤٥ في دمشق.", "The meeting was held in Damascus on 25 April 2024.",
+     "٢٥ رمضان ١٤٤٥ = 4 April 2024"),
+    ("وعقد الاجتماع في 18 مارس 2024 في دمشق.", "The meeting was held in Damascus on March 8, 2024.",
+     "18 مارس 2024 = 18 March 2024"),
+    ("وعقد الاجتماع في 18 مارس 2024 في دمشق.", "The meeting was held in Damascus.", None),  # no date: not this check
+])
+def test_dates_are_compared_as_dates_after_conversion(source: str, english: str, wrong: str | None) -> None:
+    flags = [f for f in check_pair(source, english, "fa" if "اسفند" in source else "ar") if f.code == "date_mismatch"]
+    assert [f.detail for f in flags] == ([wrong] if wrong else [])
+    assert "date_mismatch" in QA_CODES

@@ -513,3 +513,46 @@ def test_a_full_disk_at_the_index_or_brief_is_one_line_with_every_earlier_error(
     names = ("index.html", "index.md") if command == "digest" else ("brief.html", "brief.md", "brief.json")
     for name in names:
         assert any(f"{name}: cannot write (No space left on device)" in line for line in lines), lines
+
+
+def test_models_home_that_is_a_file_and_compare_into_a_file_are_one_line_and_exit_2(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x", encoding="utf-8")
+    for args, extra in ((["translate", ONE_ARTICLE, "-o", str(tmp_path / "out"), "-q"], {"MTDIGEST_HOME": str(a_file)}),
+                        (["models", "list"], {"MTDIGEST_HOME": str(a_file)})):
+        result = cli({**env, **extra}, *args)
+        assert result.exit_code == 2, result.output
+        (line,) = error_lines(result)
+        assert str(a_file) in line and "not a directory" in line
+    english = tmp_path / "english.txt"
+    english.write_text("The minister met his counterpart in the capital.\n", encoding="utf-8")
+    result = cli(env, "compare", ONE_ARTICLE, str(english), "-o", str(a_file), "--no-model")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    (line,) = error_lines(result)
+    assert str(a_file) in line and "is not a directory" in line
+
+
+@pytest.mark.parametrize("command", ["inspect", "translate"])
+def test_an_input_over_the_size_limit_is_refused_unread_and_the_rest_goes_on(
+    env: dict[str, str], tmp_path: Path, command: str
+) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes((SEEDS / "003_74ed4e50eb75564b.txt").read_bytes() * 400)  # about 1 MB
+    out = ["-o", str(tmp_path / "out"), "--fast"] if command == "translate" else []
+    result = cli(env, command, str(big), ONE_ARTICLE, *out, "--max-input-mb", "0.5", "-q" if out else "--json")
+    assert result.exit_code == 1, result.output
+    (line,) = error_lines(result)
+    assert str(big) in line and "larger than the 0.5 MB input limit (--max-input-mb)" in line
+    assert command == "inspect" or (tmp_path / "out" / "003_74ed4e50eb75564b.json").is_file()
+
+
+def test_an_endless_input_is_refused_at_the_limit(env: dict[str, str]) -> None:
+    result = cli(env, "inspect", "/dev/zero", "--max-input-mb", "2")
+    assert result.exit_code == 1 and "larger than the 2 MB input limit" in error_lines(result)[0]
+
+
+def test_a_non_positive_size_limit_is_a_usage_error(env: dict[str, str], tmp_path: Path) -> None:
+    result = cli(env, "translate", ONE_ARTICLE, "-o", str(tmp_path / "out"), "--max-input-mb", "0", "-q")
+    assert result.exit_code == 2 and "--max-input-mb 0" in error_lines(result)[0]

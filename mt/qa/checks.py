@@ -21,12 +21,13 @@ import re
 from ingest.normalize import fold
 from mt.article import Article, Flag, Sentence
 from mt.glossary import Glossary
+from mt.qa.dates import date_mismatches
 from mt.qa.degenerate import repetition
 from mt.qa.length import chars, length_model, length_outlier
 from mt.qa.numbers import compare_numbers
 
 QA_CODES = frozenset({"number_missing", "number_added", "untranslated", "repetition", "length_ratio", "dropped",
-                      "name_missing", "quote_missing"})
+                      "name_missing", "quote_missing", "date_mismatch"})
 
 _ARABIC_SCRIPT = re.compile("[\u0600-\u0605\u0608\u060b\u060e-\u061a\u061d-\u064a\u066e-\u06d3\u06d5-\u06ff"
                             "\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]+")
@@ -88,6 +89,9 @@ def check_pair(source: str, english: str, language: str | None, glossary: Glossa
         flags.append(Flag("number_missing", ", ".join(missing)))
     if added:
         flags.append(Flag("number_added", ", ".join(added)))
+    wrong_dates = date_mismatches(source, english)
+    if wrong_dates:
+        flags.append(Flag("date_mismatch", "; ".join(wrong_dates)))
     for code, reason in (("untranslated", untranslated(english)), ("repetition", repetition(english)),
                          ("length_ratio", length_outlier(source, english, language))):
         if reason:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.dates import find_date
+from ingest.dates import find_dates
 from ingest.normalize import fold, to_ascii_digits
 
 _NUMBER = re.compile(r"(?<!\d)\d+(?:[.,/]\d+)*")
@@ -107,16 +107,11 @@ def _gregorian_years(year: int) -> frozenset[str]:
 def _date_values(text: str) -> dict[int, set[str]]:
     """Extra values for numbers inside written dates, by their start offset in `text`."""
     extra: dict[int, set[str]] = {}
-    offset = 0
-    while offset < len(text):
-        match = find_date(text[offset:])
-        if match is None:
-            break
+    for match in find_dates(text):
         date = dt.date.fromisoformat(match.iso)
         gregorian = {str(date.year), str(date.day), str(date.month), MONTHS[date.month - 1]}
         for number in re.finditer(r"\d+", to_ascii_digits(match.as_written)):
-            extra.setdefault(offset + match.start + number.start(), set()).update(gregorian)
-        offset += match.end
+            extra.setdefault(match.start + number.start(), set()).update(gregorian)
     return extra
 
 
