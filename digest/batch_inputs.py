@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ingest.readers import DEFAULT_MAX_INPUT_MB, _files_under, max_input_mb, read_file, read_path
+from ingest.readers import DEFAULT_MAX_INPUT_MB, files_under, max_input_mb, missing_reason, read_file, read_path
 from mt.errors import InputError, MtdigestError
 
 
@@ -25,12 +25,12 @@ def list_inputs(inputs: Sequence[str], max_input_mb: float = DEFAULT_MAX_INPUT_M
         if item == "-":
             rows.append({"path": "", "display": "-", "error": "batch reads files and directories, not standard input"})
         elif path.is_dir():
-            files = _files_under(path)
+            files = files_under(path)
             rows += [{"path": str(f.resolve()), "display": str(f), "error": ""} for f in files]
             if not files:
                 rows.append({"path": "", "display": item, "error": "directory holds no .txt, .html, .json or .jsonl files"})
         elif not path.exists():
-            rows.append({"path": "", "display": item, "error": "no such file or directory"})
+            rows.append({"path": "", "display": item, "error": missing_reason(path)})
         else:
             rows.append({"path": str(path.resolve()), "display": item, "error": ""})
     return [{"order": order, "max_input_mb": max_input_mb, **row} for order, row in enumerate(rows)]

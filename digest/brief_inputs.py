@@ -15,7 +15,7 @@ from pathlib import Path
 
 from digest.jobs import read_article_json
 from ingest import read_inputs
-from ingest.readers import INPUT_SUFFIXES
+from ingest.readers import files_under
 from mt.article import Article, fingerprint, unique_ids
 from mt.errors import InputError, MtdigestError
 
@@ -47,20 +47,12 @@ def is_brief_json(path: Path) -> bool:
     return isinstance(data, dict) and "schema_version" in data and "stories" in data
 
 
-def _files_under(directory: Path) -> list[Path]:
-    return sorted(
-        (p for p in directory.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-         and not any(part.startswith(".") for part in p.relative_to(directory).parts)),
-        key=lambda p: p.relative_to(directory).as_posix(),
-    )
-
-
 def read_brief_inputs(inputs: Sequence[str]) -> Iterator[Article | InputError]:
     """Every article in `inputs`, in order; article JSON read as written, the rest through `ingest`."""
     for item in inputs:
         path = Path(item)
         if item != "-" and path.is_dir():
-            files = _files_under(path)
+            files = files_under(path)
             digests = any(is_article_json(f) for f in files)
             if not digests:
                 yield from read_inputs([item])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape
+from mt.output import escape_html as escape
 
 from digest.brief import Brief, Story
 from digest.html import CSS

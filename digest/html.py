@@ -7,7 +7,7 @@ anchors so a reader can cite `p3.s2`, two columns kept on A4 and stacked on phon
 
 from __future__ import annotations
 
-from html import escape
+from mt.output import escape_html as escape
 
 from digest.meta import Header, header_of
 from mt.article import Article, Flag, Summary
@@ -131,7 +131,9 @@ def _pairs(article: Article, lang: str) -> str:
             rows.append(
                 f'<tr id="{escape(s.id)}"><td class="sid"><a href="#{escape(s.id)}" title="cite as {escape(s.id)}">'
                 f"{escape(s.id)}</a></td>"
-                f'<td class="en" lang="en">{escape(s.english or "")}{_flags(s.flags)}</td>'
+                # The English sits in its own isolate: an unterminated bidi override in it (text pasted into
+                # `compare`) cannot reorder the flag chips and digits after it.
+                f'<td class="en" lang="en"><span dir="ltr">{escape(s.english or "")}</span>{_flags(s.flags)}</td>'
                 f'<td class="src" lang="{escape(s_lang)}" dir="{source_dir}">{escape(s.source)}</td></tr>'
             )
         bodies.append(f'<tbody id="{escape(paragraph.id)}">{"".join(rows)}</tbody>')

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
+from mt.output import escape_html as escape
 
 from digest.html import CSS
 from digest.meta import LANGUAGE_NAMES

@@ -41,7 +41,9 @@ def render_markdown(article: Article) -> str:
               f"| id | English | Source ({md_cell(article.language or 'und')}) |", "|---|---|---|"]
     for paragraph in article.paragraphs:
         for s in paragraph.sentences:
-            lines.append(f"| <a id=\"{_anchor(s.id)}\"></a>{md_cell(s.id)} | {md_cell(s.english or '')}"
+            # LRI … PDI: the English is an isolate, so a bidi override in it cannot reorder the flags after it.
+            english = f"\u2066{md_cell(s.english)}\u2069" if s.english else ""
+            lines.append(f"| <a id=\"{_anchor(s.id)}\"></a>{md_cell(s.id)} | {english}"
                          f"{_flags(s.flags)} | {md_cell(s.source)} |")
     if article.removed:
         lines += ["", "<details><summary>Removed page furniture</summary>", ""]

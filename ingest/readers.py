@@ -7,7 +7,9 @@ file (and the line, for JSON Lines) so that a batch goes on.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
@@ -169,15 +171,30 @@ def read_bytes(data: bytes, source_path: str, stem: str, kind: str | None = None
         yield error
 
 
-def _files_under(directory: Path) -> list[Path]:
+def files_under(directory: Path) -> list[Path]:
+    """The input files of a directory, recursively, in sorted order; hidden names (a leading dot, as in
+    `.git/` or `..notes.txt`) are skipped. Symbolic links that lead nowhere are listed too, so reading them
+    says why (a loop, a missing target) instead of skipping them without a word."""
     files = [
         path
         for path in directory.rglob("*")
-        if path.is_file()
+        if (path.is_file() or path.is_symlink() and not path.exists())
         and path.suffix.lower() in INPUT_SUFFIXES
         and not any(part.startswith(".") for part in path.relative_to(directory).parts)
     ]
     return sorted(files, key=lambda p: p.relative_to(directory).as_posix())
+
+
+def missing_reason(path: Path) -> str:
+    """Why `path` cannot be opened though it was named or listed: a link loop, a broken link, or gone."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop: the link leads back to itself"
+        if path.is_symlink():
+            return f"broken symbolic link: its target {os.readlink(path)!r} does not exist"
+    return "no such file or directory"
 
 
 def read_file(path: Path, where: str | None = None) -> bytes:
@@ -189,8 +206,13 @@ def read_file(path: Path, where: str | None = None) -> bytes:
     except TooLarge as error:
         raise InputError(where, str(error)) from None
     except FileNotFoundError:  # listed (a directory's file, a glob) but gone before its turn
-        raise InputError(where, "no longer exists (it was removed after the run started)") from None
+        reason = missing_reason(path)
+        if reason == "no such file or directory":
+            reason = "no longer exists (it was removed after the run started)"
+        raise InputError(where, reason) from None
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise InputError(where, missing_reason(path)) from None
         raise InputError(where, f"cannot read: {error.strerror or error}") from None
 
 
@@ -232,12 +254,12 @@ def read_inputs(inputs: Sequence[str], *, stdin: BinaryIO | None = None) -> Iter
             continue
         path = Path(item)
         if path.is_dir():
-            files = _files_under(path)
+            files = files_under(path)
             if not files:
                 yield InputError(item, "directory holds no .txt, .html, .json or .jsonl files")
             for file in files:
                 yield from read_path(file)
         elif not path.exists():
-            yield InputError(item, "no such file or directory")
+            yield InputError(item, missing_reason(path))
         else:
             yield from read_path(path, item)

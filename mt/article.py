@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections import Counter
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -170,10 +171,11 @@ class Article:
     def from_dict(cls, data: dict[str, Any]) -> Article:
         """Rebuild an article from its JSON object (e.g. an earlier digest)."""
         version = data.get("schema_version", SCHEMA_VERSION)
-        if version != SCHEMA_VERSION:
-            raise ValueError(f"unsupported schema_version {version} (this tool reads {SCHEMA_VERSION})")
+        if type(version) is not int or version != SCHEMA_VERSION:
+            raise ValueError(f"unsupported schema_version {version!r} (a {type(version).__name__}; this tool reads "
+                             f"the number {SCHEMA_VERSION})")
         summary = data.get("summary")
-        return cls(
+        article = cls(
             id=safe_id(data["id"]),  # JSON from elsewhere names output files too
             source_path=data.get("source_path"),
             url=data.get("url"),
@@ -213,3 +215,8 @@ class Article:
             models=dict(data.get("models") or {}),
             timings=dict(data.get("timings") or {}),
         )
+        counts = Counter([p.id for p in article.paragraphs] + [s.id for s in article.sentences()])
+        repeated = sorted(i for i, n in counts.items() if n > 1)
+        if repeated:  # ids are anchors (`#p3.s2`) and alignment keys: each must name one place
+            raise ValueError(f"paragraph/sentence id {repeated[0]!r} appears more than once")
+        return article

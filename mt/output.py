@@ -55,10 +55,23 @@ def check_writable(directory: Path) -> None:
                           f"choose another -o or fix its permissions") from None
 
 
+# C0/C1 controls other than tab and line breaks (NUL above all): invalid in HTML, shown as U+FFFD instead.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+def escape_html(text: str, quote: bool = True) -> str:
+    """`html.escape`, with control characters (NUL, ...) shown as U+FFFD: a scraped page's NUL byte never
+    reaches an output raw."""
+    import html
+
+    return html.escape(_CONTROLS.sub("\ufffd", text), quote=quote)
+
+
 def md_cell(text: str) -> str:
     """Text safe inside a Markdown table cell or list item: one line that renders as written.
 
     Backslash escapes keep `|`, `<`, `[`, `]`, backticks and entities literal (no injected markup,
     no broken rows); line breaks become <br>.
     """
+    text = _CONTROLS.sub("\ufffd", text)
     return _LINE_BREAKS.sub("<br>", _MARKDOWN_ACTIVE.sub(lambda m: "\\" + m.group(0), text))

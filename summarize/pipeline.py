@@ -17,14 +17,15 @@ from typing import Any
 
 from mt.article import content_id
 from ingest.readers import (
-    INPUT_SUFFIXES, JSON_SUFFIXES, JSONL_SUFFIXES, TooLarge, read_bytes, read_file, read_limited, read_path,
+    JSON_SUFFIXES, JSONL_SUFFIXES, TooLarge, files_under, missing_reason, read_bytes, read_file, read_limited,
+    read_path,
 )
 from modelstore.lock import Lock, load_lock
 from mt.article import Article, article_error, unique_ids
 from mt.engine import DecodingOptions, TranslationEngine
 from mt.errors import InputError, MtdigestError
 from mt.loading import load_translator
-from mt.output import write_atomic
+from mt.output import check_writable, write_atomic
 from mt.pipeline import JobReport, TranslateSettings, translate_inputs
 from mt.translate import ProgressCallback, pass_through
 from summarize.core import METHODS, summarize
@@ -99,6 +100,8 @@ def run_summarize(request: SummarizeRequest, progress: ProgressCallback | None =
 
 
 def _check(request: SummarizeRequest) -> None:
+    """Everything that can be wrong with the request itself, found before any model time."""
+    check_writable(request.output)  # `-o` naming a file: exit 2 now, not after translating everything
     if request.method not in METHODS:
         raise MtdigestError(f"unknown method '{request.method}' (use {' or '.join(METHODS)})")
     unknown = [f for f in request.formats if f not in FORMATS]
@@ -143,17 +146,13 @@ def read_articles(inputs: Sequence[str]) -> Iterator[Article | InputError]:
             continue
         path = Path(item)
         if path.is_dir():
-            files = sorted(
-                (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-                 and not any(part.startswith(".") for part in p.relative_to(path).parts)),
-                key=lambda p: p.relative_to(path).as_posix(),
-            )
+            files = files_under(path)
             if not files:
                 yield InputError(item, "directory holds no .txt, .html, .json or .jsonl files")
             for file in files:
                 yield from _read_file(file, str(file))
         elif not path.exists():
-            yield InputError(item, "no such file or directory")
+            yield InputError(item, missing_reason(path))
         else:
             yield from _read_file(path, item)
 

@@ -195,3 +195,18 @@ def test_outputs_get_the_usual_file_permissions(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert (tmp_path / "a.md").stat().st_mode & 0o777 == 0o644
+
+
+def test_nul_bytes_never_reach_the_page_and_english_cells_are_isolates() -> None:
+    from digest.render import render
+    from mt.article import Article, Flag, Paragraph, Sentence, Title
+
+    english = "Prices rose \u202eby 15 percent"  # an override the text never closes (pasted into compare)
+    article = Article(id="nul", language="fa", title=Title("عنوان\x00", "Title\x00"), paragraphs=[Paragraph("p1", [
+        Sentence("p1.s1", "قیمت\x00ها ۱۵ درصد بالا رفت.", "قیمت ها 15 درصد بالا رفت.", english=english,
+                 flags=[Flag("number_missing", "15")])])])
+    html, markdown = render(article, "html"), render(article, "md")
+    for text in (html, markdown):
+        assert "\x00" not in text and "\ufffd" in text
+    assert f'<td class="en" lang="en"><span dir="ltr">{english}</span><span class="flag"' in html
+    assert f"\u2066{english}\u2069" in markdown  # LRI … PDI closes whatever the English left open

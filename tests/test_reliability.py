@@ -330,14 +330,14 @@ def test_a_file_removed_after_listing_fails_alone(env: dict[str, str], tmp_path:
     inputs = tmp_path / "in"
     shutil.copytree(SEEDS, inputs)
     gone = inputs / "002_31b79cce48f1d696.txt"
-    listed = ingest.readers._files_under
+    listed = ingest.readers.files_under
 
     def list_then_remove(directory: Path) -> list[Path]:
         files = listed(directory)
         gone.unlink(missing_ok=True)  # listed, then deleted before it is read
         return files
 
-    monkeypatch.setattr(ingest.readers, "_files_under", list_then_remove)
+    monkeypatch.setattr(ingest.readers, "files_under", list_then_remove)
     out = tmp_path / "out"
     extractive = [] if command == "translate" else ["--method", "extractive"]
     result = cli(env, command, str(inputs), "-o", str(out), "--fast", "-q", *extractive)
@@ -556,3 +556,34 @@ def test_an_endless_input_is_refused_at_the_limit(env: dict[str, str]) -> None:
 def test_a_non_positive_size_limit_is_a_usage_error(env: dict[str, str], tmp_path: Path) -> None:
     result = cli(env, "translate", ONE_ARTICLE, "-o", str(tmp_path / "out"), "--max-input-mb", "0", "-q")
     assert result.exit_code == 2 and "--max-input-mb 0" in error_lines(result)[0]
+
+
+def test_symbolic_link_loops_and_broken_links_are_named_given_or_in_a_folder(env: dict[str, str], tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(ONE_ARTICLE, folder / "good.txt")
+    (folder / "loop.txt").symlink_to(folder / "loop.txt")
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    result = cli(env, "inspect", str(folder), str(folder / "loop.txt"), "--json")
+    assert result.exit_code == 1
+    lines = error_lines(result)
+    assert len(lines) == 3, lines
+    assert sum("loop.txt: symbolic link loop" in line for line in lines) == 2
+    assert any("gone.txt: broken symbolic link" in line and "nowhere.txt" in line for line in lines)
+    assert result.output.count('"schema_version"') == 1  # good.txt was read
+
+
+def test_article_json_with_repeated_ids_or_a_string_schema_version_is_refused(env: dict[str, str], tmp_path: Path) -> None:
+    sentence = {"id": "p1.s1", "source": "متن", "normalized": "متن", "english": "text"}
+    article = {"schema_version": 1, "id": "dup", "language": "fa", "title": {"source": "t", "english": "t"},
+               "paragraphs": [{"id": "p1", "sentences": [sentence, sentence]}]}
+    (tmp_path / "dup.json").write_text(json.dumps(article, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "str.json").write_text(json.dumps({**article, "id": "str", "schema_version": "1",
+                                                   "paragraphs": [{"id": "p1", "sentences": [sentence]}]}),
+                                       encoding="utf-8")
+    result = cli(env, "digest", str(tmp_path / "dup.json"), str(tmp_path / "str.json"), "--from-json",
+                 "-o", str(tmp_path / "out"), "--method", "none", "-q")
+    assert result.exit_code == 1
+    lines = error_lines(result)
+    assert any("dup.json" in line and "'p1.s1' appears more than once" in line for line in lines)
+    assert any("str.json" in line and "unsupported schema_version '1' (a str" in line for line in lines)

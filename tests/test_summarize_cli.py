@@ -122,3 +122,12 @@ def test_an_english_mask_token_is_summarized_as_text_in_the_distilbart_layout(
     data = json.loads((tmp_path / "out" / "english.json").read_text(encoding="utf-8"))
     assert data["models"]["summarize"]["alias"] == "tiny-distilbart-hub" and data["summary"]["sentences"]
     assert "<mask>" in data["paragraphs"][0]["sentences"][0]["english"]
+
+
+def test_an_output_that_is_a_file_is_exit_2_before_anything_is_translated(tmp_path: Path, empty_home: dict[str, str]) -> None:
+    source = tmp_path / "english.txt"
+    source.write_text(ENGLISH_TEXT, encoding="utf-8")
+    target = tmp_path / "a-file"
+    target.write_text("x", encoding="utf-8")
+    code, output = run(["summarize", str(source), "-o", str(target)], empty_home)  # no model here: would exit 3
+    assert code == 2 and "is not a directory" in output and "Traceback" not in output
