@@ -164,11 +164,13 @@ def parse_choice(lock: Lock, choice: Sequence[str]) -> ModelChoice:
 
 
 def default_lock_path() -> Path:
-    """`MTDIGEST_LOCK` if set, else the `models.lock` shipped beside the package."""
+    """`MTDIGEST_LOCK` if set, else the `models.lock` shipped in the package (package data of `modelstore`, so
+    wheel and editable installs alike have it; in a checkout it links to the top-level `models.lock`)."""
     env = os.environ.get("MTDIGEST_LOCK")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "models.lock"
+    # Resolved: `models pull --update-lock` rewrites the file the link points at, never the link itself.
+    return (Path(__file__).parent / "models.lock").resolve()
 
 
 def load_lock(path: Path | str | None = None) -> Lock:

@@ -196,3 +196,11 @@ def test_missing_model_message_says_how_to_get_it(tmp_path: Path) -> None:
     target.mkdir(parents=True)
     (target / "config.json").write_text("{}", encoding="utf-8")
     assert resolve_model(lock.get("nllb"), home) == target
+
+
+def test_the_default_lock_is_package_data_that_is_the_top_level_lock(monkeypatch: pytest.MonkeyPatch) -> None:
+    from modelstore.lock import default_lock_path
+
+    monkeypatch.delenv("MTDIGEST_LOCK", raising=False)
+    assert default_lock_path() == (REPO_ROOT / "models.lock").resolve()
+    assert (REPO_ROOT / "modelstore" / "models.lock").resolve() == (REPO_ROOT / "models.lock").resolve()
