@@ -8,10 +8,13 @@ commit has (with sizes and, for LFS files, published sha256) and keeps those nee
 
 from __future__ import annotations
 
+import functools
 import re
+import socket
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from modelstore.lock import LockedFile, ModelEntry
 from mt.errors import ModelSourceError
@@ -50,6 +53,35 @@ def _offline_guard(entry: ModelEntry) -> None:
         )
 
 
+def unreachable(entry: ModelEntry, url: str, why: object) -> ModelSourceError:
+    """The one message for a machine that cannot reach the hub: what was tried, and the ways that need no hub."""
+    host = urlsplit(url).netloc
+    return ModelSourceError(
+        f"the Hugging Face hub is not reachable from this machine (tried {host} for '{entry.alias}': {why}). "
+        f"On a machine that reaches it: `mtdigest models pull {entry.alias}` then `mtdigest models export "
+        f"{entry.alias} -o models.tar`; here: `mtdigest models import models.tar`, or `mtdigest models pull "
+        f"--from DIR` with a local copy of the pinned revision"
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _connect_error(host: str, port: int) -> str | None:
+    """Why a TCP connection to the hub fails (None when it works), asked once per host and process."""
+    try:
+        socket.create_connection((host, port), timeout=10).close()
+    except OSError as error:
+        return error.strerror or type(error).__name__
+    return None
+
+
+def _check_reachable(entry: ModelEntry, url: str) -> None:
+    """One quick TCP connection before any download, instead of the hub client's rounds of retries."""
+    parts = urlsplit(url)
+    why = _connect_error(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+    if why:
+        raise unreachable(entry, url, why)
+
+
 def hub_fetch(entry: ModelEntry, path: str, part: Path, advance: Callable[[int], None]) -> None:
     """Append `path` at the pinned revision to `part`, resuming from the bytes it already has."""
     from huggingface_hub import hf_hub_url
@@ -58,6 +90,7 @@ def hub_fetch(entry: ModelEntry, path: str, part: Path, advance: Callable[[int],
 
     _offline_guard(entry)
     url = hf_hub_url(entry.repo, path, revision=entry.revision)
+    _check_reachable(entry, url)
     resume = part.stat().st_size if part.exists() else 0
     expected = next((f.size for f in entry.files if f.path == path), None)
     with part.open("ab") as handle:
@@ -67,9 +100,10 @@ def hub_fetch(entry: ModelEntry, path: str, part: Path, advance: Callable[[int],
 
 def hub_files(entry: ModelEntry) -> list[LockedFile]:
     """Files needed to load the pinned revision, with hub-published sizes and LFS sha256 where known."""
-    from huggingface_hub import HfApi
+    from huggingface_hub import HfApi, constants
 
     _offline_guard(entry)
+    _check_reachable(entry, constants.ENDPOINT)
     info = HfApi().model_info(entry.repo, revision=entry.revision, files_metadata=True)
     siblings: dict[str, Any] = {s.rfilename: s for s in info.siblings or []}
     files = []

@@ -276,3 +276,29 @@ def test_hub_fetch_resumes_with_a_range_request(fake, monkeypatch: pytest.Monkey
     weights = len(contents["model.safetensors"])
     assert (weights - 120_000 if honour_range else weights) in server.served
     assert (model_dir(entry, home) / "model.safetensors").read_bytes() == contents["model.safetensors"]
+
+
+def test_an_unreachable_hub_is_said_once_with_what_was_tried_and_the_offline_ways(
+    fake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    from huggingface_hub import constants
+
+    from modelstore.hub import _connect_error, hub_fetch
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there now: connections are refused at once
+    lock_path, _, _, home = fake
+    monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE",
+                        f"http://127.0.0.1:{port}/{{repo_id}}/resolve/{{revision}}/{{filename}}")
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    _connect_error.cache_clear()
+    with pytest.raises(ModelSourceError) as caught:
+        pull_models(load_lock(lock_path), ["fake"], hub_fetch, home=home)
+    message = str(caught.value)
+    assert "not reachable from this machine" in message and f"127.0.0.1:{port}" in message
+    assert "models import" in message and "--from DIR" in message and "again" not in message
+    assert not model_dir(load_lock(lock_path).get("fake"), home).exists()
