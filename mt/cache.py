@@ -141,6 +141,13 @@ class TranslationCache:
                 "INSERT OR REPLACE INTO translations (key, model, english, flags, created) VALUES (?, ?, ?, ?, ?)", rows
             )
 
+    def delete_many(self, keys: Iterable[str]) -> None:
+        """Forget these entries (the output of a model found broken)."""
+        rows = [(key,) for key in keys]
+        with self._reported("write"), self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany("DELETE FROM translations WHERE key = ?", rows)
+
     def stats(self) -> CacheStats:
         with self._reported("read"):
             return self._stats()

@@ -28,6 +28,12 @@ class MtdigestWarning(UserWarning):
     """Something the user should know that did not stop the run (the CLI prints it as one line)."""
 
 
+class BrokenModelError(MtdigestError):
+    """A model whose every output is empty or degenerate: wrong or damaged files, not bad input."""
+
+    exit_code = 4
+
+
 class CacheError(MtdigestError):
     """The translation cache cannot be opened or written (a directory, read-only, a full disk)."""
 

@@ -20,6 +20,7 @@ from mt.clauses import split_for_model
 from mt.qa.checks import check_article
 from mt.qa.degenerate import degeneration
 from mt.engine import DecodingOptions, TranslationEngine
+from mt.errors import BrokenModelError
 from mt.glossary import Glossary, Term, glossary_flags
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -43,6 +44,7 @@ class TranslationStats:
     batches: int = 0
     retried: int = 0
     degenerate: int = 0
+    unusable: int = 0  # units whose English came back empty or still degenerate after the retry
     oom_splits: int = 0
     seconds: float = 0.0
 
@@ -118,6 +120,14 @@ def translate_articles(
         else:
             todo.append(unit)
     _translate_units(todo, engine, options, stats, finish, cache)
+    if len(todo) >= BROKEN_MODEL_UNITS and stats.unusable == len(todo):
+        if cache:  # never serve a broken model's output again, even once its files are repaired
+            cache.delete_many(unit.key for unit in todo)
+        raise BrokenModelError(
+            f"model '{engine.entry.alias}' ({engine.entry.repo}@{engine.entry.revision[:12]}, {engine.engine_name}) "
+            f"returned no usable English for any of {len(todo)} sentences (all empty or degenerate): its files may "
+            f"be wrong or damaged; check them with `mtdigest models verify {engine.entry.alias}`"
+        )
     for article in articles:
         if article.language != "en":
             article.models["translate"] = {k: v for k, v in model.items() if k != "options"} | {
@@ -160,6 +170,9 @@ def _units(article: Article) -> list[_Unit]:
     return units
 
 
+# A job this large whose every translation is empty or degenerate has a broken model, not bad sentences.
+BROKEN_MODEL_UNITS = 5
+
 _OWN_FLAGS = {"glossary", "glossary_missed", "split", "retried", "degenerate", "empty_output", "english_source"}
 
 
@@ -190,6 +203,8 @@ def _translate_units(
                 flags = _dedupe(unit.flags + glossary_flags(unit.fired, english))
                 if not english and unit.text.strip():
                     flags.append(Flag("empty_output", "the model returned no English for this sentence"))
+                if not english or any(f.code == "degenerate" for f in flags):
+                    stats.unusable += 1
                 finish(unit, english, flags)
                 finished.append((unit.key, english, [asdict(f) for f in flags]))
             if cache:

@@ -430,3 +430,38 @@ def test_translate_cli_decoding_options_reach_the_output(tiny_models: Path, tmp_
     assert "|nrng:3|rep:1.2|lp:0.8|" in data["models"]["translate"]["signature"]
     assert all(s["english"] for p in data["paragraphs"] for s in p["sentences"])
     assert (tmp_path / "out" / "003_74ed4e50eb75564b.txt").read_text(encoding="utf-8").strip()
+
+
+def test_a_model_whose_every_output_is_empty_is_broken_not_translated(
+    engines: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mt.errors import BrokenModelError
+
+    engine = engines[("tiny-marian", "transformers")]
+    monkeypatch.setattr(engine, "generate_ids", lambda ids, options, target="en": [[] for _ in ids])
+    cache = TranslationCache(tmp_path / "cache.sqlite")
+    with pytest.raises(BrokenModelError) as caught:
+        translate_articles([seed_article("000_41b56ad6ca49ea79.txt", "fa")], engine, FAST, cache=cache)
+    assert "'tiny-marian'" in str(caught.value) and "models verify tiny-marian" in str(caught.value)
+    assert cache.stats().entries == 0  # nothing of it is served from the cache later
+    one = Article(id="one", language="fa", paragraphs=[Paragraph("p1", [Sentence("p1.s1", "سلام", "سلام")])])
+    translate_articles([one], engine, FAST)  # one empty sentence is that sentence's flag, not a verdict
+    assert "empty_output" in [f.code for f in one.sentences()[0].flags]
+
+
+def test_a_broken_model_stops_digest_with_one_line_and_exit_4(
+    tiny_models: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from cli import app
+    from mt.engine_transformers import TransformersEngine
+
+    monkeypatch.setattr(TransformersEngine, "generate_ids", lambda self, ids, options, target="en": [[] for _ in ids])
+    env = {"MTDIGEST_HOME": str(tiny_models / "home"), "MTDIGEST_LOCK": str(tiny_models / "models.lock"),
+           "MTDIGEST_CACHE": str(tmp_path / "cache.sqlite")}
+    result = CliRunner().invoke(app, ["digest", str(SEEDS / "000_41b56ad6ca49ea79.txt"), "-o", str(tmp_path / "out"),
+                                      "--engine", "transformers", "--method", "extractive", "-q"], env=env)
+    assert result.exit_code == 4, result.output
+    (line,) = [line for line in result.output.splitlines() if line.strip()]
+    assert line.startswith("error: model 'tiny-nllb'") and "no usable English" in line
