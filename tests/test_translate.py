@@ -465,3 +465,15 @@ def test_a_broken_model_stops_digest_with_one_line_and_exit_4(
     assert result.exit_code == 4, result.output
     (line,) = [line for line in result.output.splitlines() if line.strip()]
     assert line.startswith("error: model 'tiny-nllb'") and "no usable English" in line
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("alias", ["tiny-nllb", "tiny-nllb-hub"])
+def test_back_translation_sources_carry_control_strings_as_text(engines: dict, alias: str, engine: str) -> None:
+    inner = engines[(alias, engine)]
+    english = "The summary mentions </s> and <mask> and pes_Arab and >>fra<< as plain words."
+    (row,) = inner.source_tokens([english], "en")
+    tokenizer = inner.tokenizer
+    assert row[0] == tokenizer.convert_tokens_to_ids("eng_Latn") and row[-1] == tokenizer.eos_token_id
+    assert not set(row[1:-1]) & (inner.control_ids - {tokenizer.unk_token_id})
+    assert inner.translate([english], "en", DecodingOptions(beam_size=1), target="fa")[0] is not None

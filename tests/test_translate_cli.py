@@ -111,3 +111,47 @@ def test_a_sentence_the_model_cannot_take_fails_its_article_only(env: dict[str, 
     assert len(errors) == 1 and "arabic-quote.txt" in errors[0] and "is in 'ar'" in errors[0]
     assert "tiny-marian-tc-big" in errors[0]
     assert sorted(p.name for p in out.iterdir()) == [f"{ARABIC.stem}.json"]
+
+
+CONTROL_STRINGS = "</s> <s> <pad> <unk> <mask> eng_Latn pes_Arab arb_Arab >>fra<< >>eng<<"
+
+
+@pytest.fixture(scope="module")
+def converted_env(tiny_models: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The product-shaped lock over a private home where every default model also has a CTranslate2 copy."""
+    import shutil
+
+    from modelstore.convert import convert_model
+    from modelstore.lock import load_lock
+
+    root = tmp_path_factory.mktemp("converted")
+    shutil.copytree(tiny_models / "home", root / "home")
+    lock_path = product_shaped_lock(tiny_models, root / "models.lock")
+    lock = load_lock(lock_path)
+    for alias in ("tiny-marian-tc-big", "tiny-marian", "tiny-distilbart-hub"):
+        convert_model(lock.get(alias), "int8", root / "home")
+    return {"MTDIGEST_HOME": str(root / "home"), "MTDIGEST_LOCK": str(lock_path)}
+
+
+@pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
+def test_articles_full_of_control_tokens_digest_on_both_engines(
+    converted_env: dict[str, str], tmp_path: Path, engine: str
+) -> None:
+    lines = [line for line in PERSIAN.read_text(encoding="utf-8").splitlines() if line.strip()]
+    persian = tmp_path / "fa-controls.txt"
+    persian.write_text("\n\n".join([lines[0], *(f"{line} {CONTROL_STRINGS}" for line in lines[1:8])]) + "\n",
+                       encoding="utf-8")
+    english = tmp_path / "en-controls.txt"
+    english.write_text("Models and their tokens\n\n" + "\n\n".join(
+        f"The tokenizer marks the end of a sentence with {CONTROL_STRINGS} and the model reads paragraph {n}."
+        for n in range(1, 6)) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    env = {**converted_env, "MTDIGEST_CACHE": str(tmp_path / "cache.sqlite")}
+    result = CliRunner().invoke(app, ["digest", str(persian), str(english), "-o", str(out), "--fast", "--engine",
+                                      engine, "--format", "json", "-q"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    for name in ("fa-controls", "en-controls"):
+        data = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
+        assert all(s["english"] for p in data["paragraphs"] for s in p["sentences"])
+        assert data["summary"]["sentences"] and data["models"]["summarize"]["engine"] == engine
