@@ -1,12 +1,18 @@
-"""Text → `Article`: boilerplate, language, metadata, paragraphs and sentences with ids."""
+"""Text → `Article`: boilerplate, language, metadata, paragraphs and sentences with ids.
+
+`prepare_articles` first splits a text holding several marker-closed articles (`ingest.split`).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 from ingest.boilerplate import strip_boilerplate
 from ingest.langid import LANGUAGE_NAMES, SUPPORTED, differs_within, identify_language
 from ingest.metadata import extract_metadata, parse_published
 from ingest.normalize import normalize_text, unpresent
 from ingest.segment import sentence_spans
+from ingest.split import split_articles
 from mt.article import Article, Paragraph, Removed, Sentence, Title, content_id, safe_id
 from mt.errors import InputError, UnsupportedLanguage
 
@@ -84,3 +90,49 @@ def prepare_article(
             )
         article.paragraphs.append(paragraph)
     return article
+
+
+def _numbered_id(base: str, number: int) -> str:
+    """`<base>-<number>`, the base shortened when needed so the suffix survives `safe_id`'s length cap."""
+    suffix = f"-{number}"
+    numbered = safe_id(base + suffix)
+    return numbered if numbered.endswith(suffix) else numbered[: len(numbered) - len(suffix)] + suffix
+
+
+def prepare_articles(
+    text: str,
+    *,
+    source_path: str | None = None,
+    article_id: str | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    published: str | None = None,
+    outlet: str | None = None,
+    where: str | None = None,
+) -> Iterator[Article | InputError]:
+    """The articles in `text`. One article: exactly `prepare_article` (same id; its errors raised).
+    Several (each closed by an end mark, see `ingest.split`): one `Article` each, ids `<id>-1`, `<id>-2`, ...
+    (`<id>` is `article_id`, else the text's content id), each with its own title and metadata
+    (`published` and `outlet` only fill in what an article does not state; `title` is not used), and an
+    `InputError` naming `where` and the article's number for one that cannot be used.
+    """
+    lines = text.splitlines()
+    starts = split_articles(lines)
+    if len(starts) == 1:
+        yield prepare_article(text, source_path=source_path, article_id=article_id, title=title, url=url,
+                              published=published, outlet=outlet)
+        return
+    base = safe_id(article_id) if article_id else content_id(text)
+    where = where or source_path or base
+    for number, (start, end) in enumerate(zip(starts, [*starts[1:], len(lines)]), start=1):
+        numbered = _numbered_id(base, number)
+        try:
+            segment = "\n".join(lines[start:end])
+            article = prepare_article(segment, source_path=source_path, article_id=numbered, url=url)
+        except InputError as error:
+            yield type(error)(where, f"article {number} of {len(starts)}: {error.problem}", article_id=numbered)
+            continue
+        if published and article.published is None and article.published_as_written is None:
+            article.published, article.published_as_written = parse_published(published)
+        article.outlet = article.outlet or outlet
+        yield article

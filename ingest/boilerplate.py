@@ -7,8 +7,9 @@
    sections and their rules, captchas, "latest news" footers, datelines, glued photo
    file names.
 2. **Sections**: after an end-of-article mark, a comment heading or a "latest news"
-   heading, the rest of the page is furniture; after "read more" the headline block
-   that follows is an unrelated article; after "show summary" the block that follows
+   heading, the rest of the page is furniture (after an end mark, only when no article
+   prose follows: an outlet may put the mark before a second part); after "read more"
+   the headline block that follows is an unrelated article; after "show summary" the block that follows
    is the site's own summary.
 3. **Position**: the title (first headline-like line, a site suffix such as
    " – موقع قناة المنار – لبنان" cut off; when a kicker precedes it, the second line),
@@ -105,6 +106,10 @@ _SEPARATORS = re.compile(r"\s+[–—|-]\s+|\s*\|\s*|\s+::\s+")
 
 # Sections: once one of these starts, the rest of the page is furniture of that kind.
 _SECTION_STARTS = {"end_marker": "footer", "comments_heading": "comments", "related": "related"}
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+# Article prose after an end mark: this many sentence-like lines, or one line of this many words.
+_PROSE_LINES, _PROSE_WORDS = 2, 40
 
 
 @dataclass
@@ -149,6 +154,26 @@ def _is_name_like(text: str) -> bool:
     return all(_WORD_RE.fullmatch(fold(t)) and fold(t) not in _STOPWORDS for t in tokens)
 
 
+def is_prose(text: str, reason: str | None) -> bool:
+    """A line of article prose: no furniture pattern, running text (`is_body_like`) of 8+ words."""
+    return reason is None and is_body_like(text) and len(text.split()) >= 8
+
+
+def script_of(text: str) -> str:
+    """'arabic' or 'latin': the script most of the letters are in."""
+    return "arabic" if len(_ARABIC_LETTER.findall(text)) >= len(_LATIN_LETTER.findall(text)) else "latin"
+
+
+def pattern_reason(line: str) -> tuple[str | None, DateMatch | None]:
+    """Pass 1 for one line: the furniture pattern it matches, or 'date' (with the date) for a short date line."""
+    reason = _line_reason(fold(line), line) if line.strip() else None
+    if reason is None and line.strip():
+        found = date_line(line)
+        if found is not None and len(line.split()) <= 10:
+            return "date", found
+    return reason, None
+
+
 def _line_reason(folded: str, raw: str) -> str | None:
     for reason, pattern in _LINE_PATTERNS:
         if pattern.match(folded):
@@ -188,6 +213,24 @@ def _is_dateline(prefix: str, furniture: str) -> bool:
     )
 
 
+def _prose_follows(lines: list[str], reasons: list[str | None], present: list[int], pos: int) -> bool:
+    """Whether article prose in the script of the text before it follows the end mark at `present[pos]`
+    (up to the next section heading), three times as many lines as other unlabelled ones (headlines
+    with teasers are not a second part): then the mark does not start a footer."""
+    before = " ".join(lines[i] for i in present[max(0, pos - 20):pos] if reasons[i] is None)
+    script = script_of(before)
+    count = longest = others = 0
+    for i in present[pos + 1:]:
+        if reasons[i] in _SECTION_STARTS:
+            break
+        if is_prose(lines[i], reasons[i]) and script_of(lines[i]) == script:
+            count += 1
+            longest = max(longest, len(lines[i].split()))
+        elif reasons[i] is None:
+            others += 1
+    return (count >= _PROSE_LINES or longest >= _PROSE_WORDS) and count >= 3 * others
+
+
 def strip_boilerplate(lines: list[str], title: str | None = None) -> Layout:
     """Classify every line; `title` is a known title (from HTML or a JSON record), if any."""
     n = len(lines)
@@ -200,16 +243,14 @@ def strip_boilerplate(lines: list[str], title: str | None = None) -> Layout:
 
     # 1. patterns
     for i in present:
-        reasons[i] = _line_reason(folded[i], lines[i])
-        if reasons[i] is None:
+        reasons[i], found = pattern_reason(lines[i])
+        if found is not None:
+            layout.dates[i] = found
+        elif reasons[i] is None:
             match = _PHOTO_PREFIX.match(lines[i])
             if match:
                 starts[i] = match.end()
                 removed_parts[i] = (match.group(1), "photo_filename")
-            found = date_line(lines[i])
-            if found is not None and len(lines[i].split()) <= 10:
-                reasons[i] = "date"
-                layout.dates[i] = found
 
     # 2. sections and blocks
     section: str | None = None
@@ -217,7 +258,9 @@ def strip_boilerplate(lines: list[str], title: str | None = None) -> Layout:
     while pos < len(present):
         i = present[pos]
         reason = reasons[i]
-        if section is not None:
+        if section is None and reason == "end_marker" and _prose_follows(lines, reasons, present, pos):
+            pass  # a second part after the mark: the mark is furniture, what follows is not
+        elif section is not None:
             if reason == "comments_heading":
                 section = "comments"
             elif reason == "related":

@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ingest.article import prepare_article
+from ingest.article import prepare_article, prepare_articles
 from mt.article import content_id
 from ingest.decoding import decode_bytes
 from ingest.html import MAX_PARSED_DEPTH, extract_html, nesting_depth
@@ -79,7 +79,8 @@ def _from_html(html: str, **hints: Any) -> Article:
     )
 
 
-def _from_record(record: Any, where: str, source_path: str, default_id: str) -> Article:
+def _from_record(record: Any, where: str, source_path: str, default_id: str) -> Iterator[Article | InputError]:
+    """The article(s) of one record: a `text` holding several marker-closed articles gives several."""
     if not isinstance(record, dict):
         raise InputError(where, f"record is a JSON {type(record).__name__}, expected an object with {RECORD_FIELDS}")
     text, html = record.get("text"), record.get("html")
@@ -95,8 +96,9 @@ def _from_record(record: Any, where: str, source_path: str, default_id: str) -> 
     }
     try:
         if isinstance(text, str) and text.strip():
-            return prepare_article(text, **hints)
-        return _from_html(html or "", **hints)
+            yield from prepare_articles(text, where=where, **hints)
+        else:
+            yield _from_html(html or "", **hints)
     except InputError as error:
         raise type(error)(where, error.problem) from None
 
@@ -113,7 +115,7 @@ def _records_jsonl(text: str, source_path: str, stem: str) -> Iterator[Article |
             yield InputError(where, f"not valid JSON: {error.msg} (column {error.colno}); the other lines are still read")
             continue
         try:
-            yield _from_record(record, where, source_path, f"{stem}-{number}")
+            yield from _from_record(record, where, source_path, f"{stem}-{number}")
         except InputError as error:
             yield error
 
@@ -128,7 +130,7 @@ def _records_json(text: str, source_path: str, stem: str) -> Iterator[Article | 
         data = data["articles"]
     if isinstance(data, dict):
         try:
-            yield _from_record(data, source_path, source_path, stem)
+            yield from _from_record(data, source_path, source_path, stem)
         except InputError as error:
             yield error
         return
@@ -137,7 +139,7 @@ def _records_json(text: str, source_path: str, stem: str) -> Iterator[Article | 
         return
     for number, record in enumerate(data, start=1):
         try:
-            yield _from_record(record, f"{source_path}[{number}]", source_path, f"{stem}-{number}")
+            yield from _from_record(record, f"{source_path}[{number}]", source_path, f"{stem}-{number}")
         except InputError as error:
             yield error
 
@@ -166,7 +168,7 @@ def read_bytes(data: bytes, source_path: str, stem: str, kind: str | None = None
         if kind == "html":
             yield _from_html(text, source_path=source_path, article_id=stem)
         else:
-            yield prepare_article(text, source_path=source_path, article_id=stem)
+            yield from prepare_articles(text, source_path=source_path, article_id=stem)
     except InputError as error:
         yield error
 

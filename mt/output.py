@@ -57,14 +57,24 @@ def check_writable(directory: Path) -> None:
 
 # C0/C1 controls other than tab and line breaks (NUL above all): invalid in HTML, shown as U+FFFD instead.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# Bidi embeddings, overrides and isolates: in a rendering they would reorder what follows them (the next
+# cell, the ids, the English), so they are shown as what they are; JSON keeps them byte for byte.
+_BIDI_CONTROLS = {"\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO", "\u202e": "RLO",
+                  "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI"}
+_BIDI = re.compile("[" + "".join(_BIDI_CONTROLS) + "]")
+
+
+def visible_controls(text: str) -> str:
+    """`text` for display: NUL and other controls as U+FFFD, bidi controls as `⟨RLO⟩`, `⟨PDI⟩`, ..."""
+    return _BIDI.sub(lambda m: f"⟨{_BIDI_CONTROLS[m.group(0)]}⟩", _CONTROLS.sub("\ufffd", text))
 
 
 def escape_html(text: str, quote: bool = True) -> str:
-    """`html.escape`, with control characters (NUL, ...) shown as U+FFFD: a scraped page's NUL byte never
-    reaches an output raw."""
+    """`html.escape` of `visible_controls(text)`: a scraped page's NUL byte or unbalanced override never
+    reaches a page raw."""
     import html
 
-    return html.escape(_CONTROLS.sub("\ufffd", text), quote=quote)
+    return html.escape(visible_controls(text), quote=quote)
 
 
 def md_cell(text: str) -> str:
@@ -73,5 +83,5 @@ def md_cell(text: str) -> str:
     Backslash escapes keep `|`, `<`, `[`, `]`, backticks and entities literal (no injected markup,
     no broken rows); line breaks become <br>.
     """
-    text = _CONTROLS.sub("\ufffd", text)
+    text = visible_controls(text)
     return _LINE_BREAKS.sub("<br>", _MARKDOWN_ACTIVE.sub(lambda m: "\\" + m.group(0), text))

@@ -208,5 +208,8 @@ def test_nul_bytes_never_reach_the_page_and_english_cells_are_isolates() -> None
     html, markdown = render(article, "html"), render(article, "md")
     for text in (html, markdown):
         assert "\x00" not in text and "\ufffd" in text
-    assert f'<td class="en" lang="en"><span dir="ltr">{english}</span><span class="flag"' in html
-    assert f"\u2066{english}\u2069" in markdown  # LRI … PDI closes whatever the English left open
+    shown = english.replace("\u202e", "⟨RLO⟩")  # visible, and no longer reordering anything
+    assert f'<td class="en" lang="en"><span dir="ltr">{shown}</span><span class="flag"' in html
+    assert f"\u2066{shown}\u2069" in markdown  # and the English is an isolate (LRI … PDI) all the same
+    assert "\u202e" not in html and "\u202e" not in markdown
+    assert article.to_dict()["paragraphs"][0]["sentences"][0]["english"] == english  # JSON keeps it as written
