@@ -213,3 +213,37 @@ def test_nul_bytes_never_reach_the_page_and_english_cells_are_isolates() -> None
     assert f"\u2066{shown}\u2069" in markdown  # and the English is an isolate (LRI … PDI) all the same
     assert "\u202e" not in html and "\u202e" not in markdown
     assert article.to_dict()["paragraphs"][0]["sentences"][0]["english"] == english  # JSON keeps it as written
+
+
+@needs_browser
+def test_a_bidi_override_in_a_sentence_leaves_the_next_row_and_the_english_column_unchanged(tmp_path: Path) -> None:
+    from digest.render import render
+    from mt.article import Flag, Paragraph, Sentence, Title
+
+    def article(override: str) -> Article:
+        first = f"وزیر گفت {override}قیمت‌ها ۱۵ درصد بالا رفت. و دیگر"
+        rows = [Sentence("p1.s1", first, first, english=f"The minister said {override}prices rose 15 percent.",
+                         flags=[Flag("number_missing", "15")]),
+                Sentence("p1.s2", "نشست در تهران برگزار شد.", "نشست در تهران برگزار شد.",
+                         english="The meeting was held in Tehran on 5 March.", flags=[Flag("length_ratio", "x")])]
+        return Article(id="bidi", language="fa", title=Title("عنوان", "Title"), paragraphs=[Paragraph("p1", rows)])
+
+    geometry = """return [...document.querySelectorAll('table.pairs tbody tr')].map(tr => [...tr.cells].map(td => {
+        const r = td.getBoundingClientRect();
+        return {left: r.left, top: r.top, width: r.width, height: r.height, text: td.innerText};
+    }));"""
+    pages = {}
+    with headless_browser() as driver:
+        for name, override in (("plain", ""), ("override", "\u202e")):
+            path = tmp_path / f"{name}.html"
+            path.write_text(render(article(override), "html"), encoding="utf-8")
+            driver.get(path.as_uri())
+            pages[name] = driver.execute_script(geometry)
+            driver.save_screenshot(str(ARTIFACTS / f"digest-bidi-{name}.png"))
+    plain, overridden = pages["plain"], pages["override"]
+    assert overridden[1] == plain[1]  # the next row: same boxes, same text
+    english = overridden[0][1]
+    assert english["left"] == plain[0][1]["left"] and english["width"] == plain[0][1]["width"]
+    assert english["text"].startswith("The minister said ⟨RLO⟩prices rose 15 percent.")
+    assert english["text"].rstrip().endswith("number missing")  # the flag chip stays after the English
+    assert "⟨RLO⟩" in overridden[0][2]["text"]  # shown in the source cell, where it was written
