@@ -17,7 +17,7 @@ from cli_commands.articles import compare, digest, inspect, summarize, translate
 from cli_commands.batch import batch
 from cli_commands.brief import brief
 from cli_commands.cache import cache_app
-from cli_commands.common import interrupt, show_warnings, stdout
+from cli_commands.common import interrupt, route_messages, stdout
 from cli_commands.models import models_app
 
 app = typer.Typer(
@@ -42,7 +42,11 @@ def main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", envvar="MTDIGEST_VERBOSE",
+        help="Also show what the libraries (transformers, torch, ...) say; it always goes to the log file "
+             "(MTDIGEST_LOG, default: the user log directory).")] = False,
 ) -> None:
     """Persian and Arabic news into English."""
     signal.signal(signal.SIGTERM, interrupt)
-    show_warnings()
+    route_messages(verbose)

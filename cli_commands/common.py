@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import logging
+import os
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -51,21 +54,50 @@ def reports_errors(command: F) -> F:
 EXIT_INTERRUPTED = 130
 
 
-def show_warnings() -> None:
-    """The library's warnings (`MtdigestWarning`) as one `warning:` line each on stderr, every time."""
+def log_path() -> Path:
+    """Where library messages go: `MTDIGEST_LOG`, else `mtdigest.log` in the user's log directory."""
+    import platformdirs
+
+    env = os.environ.get("MTDIGEST_LOG")
+    return Path(env) if env else Path(platformdirs.user_log_dir("mtdigest")) / "mtdigest.log"
+
+
+class _MessageLog(logging.FileHandler):
+    """The log file, created (with its directory) only when a first message comes."""
+
+    def _open(self) -> Any:
+        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open()
+
+
+def route_messages(verbose: bool) -> None:
+    """mtdigest's own warnings (`MtdigestWarning`) as one `warning:` line each on stderr; everything the
+    libraries say (transformers, torch, huggingface_hub warnings and log records) to the log file, and with
+    `--verbose` on stderr too, after a line saying where the log is."""
     from mt.errors import MtdigestWarning
 
-    if getattr(warnings.showwarning, "mtdigest", False):
-        return
+    path = log_path()
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "mtdigest", False)]:
+        root.removeHandler(handler)  # a second invocation in one process (tests) replaces the first's
+        handler.close()
+    handlers: list[logging.Handler] = [_MessageLog(path, delay=True, encoding="utf-8")]
+    if verbose:
+        handlers.append(logging.StreamHandler(sys.stderr))
+        say(f"library messages: shown here and logged to {path}")
+    for handler in handlers:
+        handler.mtdigest = True  # type: ignore[attr-defined]
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    logging.captureWarnings(True)
 
     def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
         if issubclass(category, MtdigestWarning):
             stderr.print(f"[bold yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
         else:
-            previous(message, category, *args, **kwargs)
+            logging.getLogger("py.warnings").warning("%s: %s", category.__name__, message)
 
-    previous = warnings.showwarning
-    show.mtdigest = True  # type: ignore[attr-defined]
     warnings.showwarning = show  # type: ignore[assignment]
     warnings.simplefilter("always", MtdigestWarning)
 

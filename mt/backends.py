@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import pickle
 import re
@@ -26,9 +27,14 @@ from modelstore.store import converted_dir, resolve_model
 from modelstore.verify import check_before_load
 from mt.errors import IntegrityError, ModelMissing
 
-# Library code never prints: keep transformers' own progress bars and advice off the terminal.
+# Library code never prints: transformers' progress bars are off, and its messages go to Python logging
+# instead of its own terminal handler (the CLI writes them to its log file, `--verbose` shows them; a NullHandler
+# keeps Python's last-resort handler from printing them for a library user who configured no logging).
 transformers_logging.disable_progress_bar()
-transformers_logging.set_verbosity_error()
+transformers_logging.disable_default_handler()
+transformers_logging.enable_propagation()
+transformers_logging.set_verbosity_warning()
+logging.getLogger("transformers").addHandler(logging.NullHandler())
 
 _TARGET_LANGUAGE_TOKEN = re.compile(r">>[^<>\s]+<<")
 T = TypeVar("T")

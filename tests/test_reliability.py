@@ -587,3 +587,31 @@ def test_article_json_with_repeated_ids_or_a_string_schema_version_is_refused(en
     lines = error_lines(result)
     assert any("dup.json" in line and "'p1.s1' appears more than once" in line for line in lines)
     assert any("str.json" in line and "unsupported schema_version '1' (a str" in line for line in lines)
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_library_chatter_goes_to_the_log_file_and_shows_only_with_verbose(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, verbose: bool
+) -> None:
+    import logging
+    import warnings
+
+    import ingest.readers
+
+    real = ingest.readers.prepare_articles
+
+    def chatty(*args: object, **kwargs: object) -> object:
+        warnings.warn("`torch_dtype` is deprecated! Use `dtype` instead!", FutureWarning)
+        logging.getLogger("transformers.generation").warning("generation config notice")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ingest.readers, "prepare_articles", chatty)
+    log = tmp_path / "logs" / "mtdigest.log"
+    result = cli({**env, "MTDIGEST_LOG": str(log)}, *(["--verbose"] if verbose else []), "inspect", ONE_ARTICLE,
+                 "--json")
+    assert result.exit_code == 0, result.output
+    logged = log.read_text(encoding="utf-8")
+    assert "torch_dtype` is deprecated" in logged and "generation config notice" in logged
+    shown = "torch_dtype" in result.output or "generation config notice" in result.output
+    assert shown == verbose
+    assert (f"logged to {log}" in result.output) == verbose
