@@ -146,6 +146,8 @@ def open_ctranslate2(
     import ctranslate2
 
     device, compute_type = ctranslate2_placement(device, compute_type)
+    # CTranslate2 logs from C++ straight to stderr: only errors, unless the CLI's --verbose asked for more.
+    ctranslate2.set_log_level(logging.WARNING if logging.getLogger().isEnabledFor(logging.INFO) else logging.ERROR)
     translator = ctranslate2.Translator(str(path), device=device, compute_type=compute_type,
                                         intra_threads=threads or len(os.sched_getaffinity(0)))
     return translator, device, compute_type

@@ -52,6 +52,9 @@ TRICKY = [
     "می", "نمی", "دانیم", "کنند", "ها", "های", "ی", "ه", "گروه", "ي", "ك", "ى", "ة", "أ", "ۀ", "ە",
     "تهران", "ایرنا", "کد خبر", "انتهای پیام", "بیشتر بخوانید", "نظرات", "photo12.jpg", "Dr", "U.S", "د",
     "وزير الخارجية", "Iran's foreign minister", "A", "Z9",
+    # Control tokens written as text, and bidi overrides/isolates left open (issue 16).
+    "</s>", "<s>", "<pad>", "<unk>", "<mask>", "eng_Latn", "pes_Arab", ">>fra<<", ">>eng<<", "\u202e", "\u202d",
+    "\u2066", "\u2068", "انتهى",
 ]
 pieces = st.one_of(st.sampled_from(TRICKY), st.text(st.characters(exclude_categories=("Cs",)), max_size=12))
 texts = st.lists(pieces, max_size=25).map("".join)
