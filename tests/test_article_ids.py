@@ -20,12 +20,17 @@ def article(id_: str, text: str) -> Article:
 
 
 def test_shared_reserved_and_case_only_ids_become_unique_and_stable() -> None:
-    batch = [article("x", "الف"), article("x", "ب"), article("index", "ج"), article("X", "د"), article("y", "ه")]
+    from mt.article import safe_id
+
+    assert safe_id("a b") == safe_id("a_b") and safe_id("x" * 130) == safe_id("x" * 121)  # cleaned or cut alike
+    batch = [article("x", "الف"), article("x", "ب"), article("index", "ج"), article("X", "د"), article("y", "ه"),
+             article(safe_id("a b"), "و"), article(safe_id("a_b"), "ز")]
     unique_ids(batch)
     ids = [a.id for a in batch]
-    assert len({i.lower() for i in ids}) == 5 and ids[-1] == "y"
-    assert all(i.startswith(("x-", "index-", "X-")) for i in ids[:4])
-    again = [article("x", "الف"), article("x", "ب"), article("index", "ج"), article("X", "د"), article("y", "ه")]
+    assert len({i.lower() for i in ids}) == 7 and ids[4] == "y" and ids[5] != ids[6]
+    assert all(i.startswith(("x-", "index-", "X-")) for i in ids[:4]) and "brief" not in ids
+    again = [article("x", "الف"), article("x", "ب"), article("index", "ج"), article("X", "د"), article("y", "ه"),
+             article("a_b", "و"), article("a_b", "ز")]
     unique_ids(again)
     assert [a.id for a in again] == ids  # the same inputs give the same ids on every run
     copies = [article("x", "الف"), article("x", "الف")]
@@ -85,3 +90,18 @@ def test_one_failed_record_of_a_jsonl_file_keeps_the_others(
     errors = [line for line in result.output.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "cannot write output" in errors[0]
     assert (out / "r1.json").is_file() and (out / "r2.json").is_file()
+
+
+def test_a_brief_keeps_both_articles_that_share_a_file_name(env: dict[str, str], tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    for folder, seed in (("a", "003_74ed4e50eb75564b.txt"), ("b", "004_abe0edcc387d59e3.txt")):
+        (inputs / folder).mkdir(parents=True)
+        (inputs / folder / "brief.txt").write_text(seed_lines(seed), encoding="utf-8")  # a reserved name, twice
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["brief", str(inputs), "-o", str(out), "--fast", "--method", "extractive",
+                                      "--date", "2024-03-19", "-q"], env=env)
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "brief.json").read_text(encoding="utf-8"))
+    articles = [a for story in data["stories"] for a in story["articles"]]
+    assert len(articles) == 2 and len(set(articles)) == 2 and all(a.startswith("brief-") for a in articles)
+    assert sorted(p.stem for p in (out / "articles").glob("*.json")) == sorted(articles)
