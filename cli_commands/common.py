@@ -137,6 +137,41 @@ def progress_bars(quiet: bool) -> Iterator[Callable[[str, int, int], None] | Non
         yield advance
 
 
+def pull_bars(quiet: bool) -> Any:
+    """Download bars for `models pull` and for the models a job fetches on first use (None when quiet or
+    not on a terminal); shown from the first file until `done()`."""
+    if quiet or not stderr.is_terminal:
+        return None
+    from rich.progress import DownloadColumn, TransferSpeedColumn
+
+    from modelstore.pull import PullProgress
+
+    class Bars(PullProgress):
+        def __init__(self) -> None:
+            self.bars = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                                 TransferSpeedColumn(), console=stderr, transient=False)
+            self.task: TaskID | None = None
+            self.shown = False
+
+        def file_started(self, alias: str, path: str, total: int | None, resumed_from: int) -> None:
+            if not self.shown:
+                self.bars.start()
+                self.shown = True
+            note = " (resuming)" if resumed_from else ""
+            self.task = self.bars.add_task(f"{alias}: {path}{note}", total=total, completed=resumed_from)
+
+        def advance(self, nbytes: int) -> None:
+            if self.task is not None:
+                self.bars.advance(self.task, nbytes)
+
+        def done(self) -> None:
+            if self.shown:
+                self.bars.stop()
+                self.shown = False
+
+    return Bars()
+
+
 def finish(report: Any, quiet: bool) -> None:
     """Say what was written and what failed; exit 1 when any input failed."""
     for error in report.failed:
@@ -173,6 +208,8 @@ RepetitionOpt = Annotated[float, typer.Option(help="Penalty on tokens already ge
 LengthPenaltyOpt = Annotated[float, typer.Option(help="Beam search length penalty (>1 favours longer output).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation cache.")]
 QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="No progress bars.")]
+OfflineOpt = Annotated[bool, typer.Option(
+    "--offline", help="Never fetch a missing model from the hub (as HF_HUB_OFFLINE=1): say what is missing.")]
 MaxInputOpt = Annotated[float, typer.Option(
     "--max-input-mb", help="Refuse inputs larger than this many MB (before reading them whole).")]
 
@@ -192,6 +229,7 @@ TRANSLATION_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("glossary", GlossaryOpt, None),
     ("no_cache", NoCacheOpt, False),
     ("max_input_mb", MaxInputOpt, 50.0),
+    ("offline", OfflineOpt, False),
     ("lock", LockOption, None),
 )
 
@@ -239,6 +277,7 @@ def translate_settings(
     repetition_penalty: float = 1.0,
     length_penalty: float = 1.0,
     max_input_mb: float = 50.0,
+    offline: bool = False,
 ) -> Any:
     """The library's settings for the options above (`--fast`: beam 1, which summaries follow too)."""
     from mt.pipeline import TranslateSettings, check_settings
@@ -257,6 +296,8 @@ def translate_settings(
         repetition_penalty=repetition_penalty,
         length_penalty=length_penalty,
         max_input_mb=max_input_mb,
+        offline=offline,
+        pull_progress=pull_bars(quiet=False),
     )
     try:
         check_settings(settings)

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from cli_commands.common import (
     LockOption,
+    pull_bars,
     reports_errors,
     say,
     stderr,
@@ -117,28 +118,6 @@ def _byte_bar(quiet: bool, description: str, total: int | None) -> Iterator[Call
         yield lambda n: bars.advance(task, n)
 
 
-def _pull_bars(quiet: bool) -> Any:
-    from rich.progress import DownloadColumn, TransferSpeedColumn
-
-    from modelstore.pull import PullProgress
-
-    class Bars(PullProgress):
-        def __init__(self) -> None:
-            self.bars = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-                                 TransferSpeedColumn(), console=stderr, transient=False)
-            self.task: TaskID | None = None
-
-        def file_started(self, alias: str, path: str, total: int | None, resumed_from: int) -> None:
-            note = " (resuming)" if resumed_from else ""
-            self.task = self.bars.add_task(f"{alias}: {path}{note}", total=total, completed=resumed_from)
-
-        def advance(self, nbytes: int) -> None:
-            if self.task is not None:
-                self.bars.advance(self.task, nbytes)
-
-    return None if quiet or not stderr.is_terminal else Bars()
-
-
 @models_app.command("pull")
 @reports_errors
 def models_pull(
@@ -153,7 +132,7 @@ def models_pull(
     from modelstore.sources import local_dir_fetch, local_dir_files
 
     locked, entries = _selected(lock, aliases)
-    bars = _pull_bars(quiet)
+    bars = pull_bars(quiet)
     for entry in entries:
         if source is None:
             from modelstore.hub import hub_fetch, hub_files
@@ -163,9 +142,12 @@ def models_pull(
             nested = source / entry.dirname / entry.revision
             root = nested if nested.is_dir() else source
             fetch, list_files = local_dir_fetch(root), local_dir_files(root)
-        with bars.bars if bars is not None else contextlib.nullcontext():
+        try:
             (result,) = pull_models(locked, [entry.alias], fetch, list_files=list_files,
                                     update_lock=update_lock, progress=bars)
+        finally:
+            if bars is not None:
+                bars.done()
         locked = load_lock(locked.path) if update_lock else locked
         got = f"fetched {len(result.fetched)} file(s)" + (f" ({len(result.resumed)} resumed)" if result.resumed else "")
         if result.replaced:

@@ -153,7 +153,9 @@ def digest_articles(
     pending = [a for a in articles if any(s.english is None for s in a.sentences())]
     pending_ids = {id(a) for a in pending}
     with TranslationSession(settings) as session:
-        session.prepare(pending)  # a missing model stops here, before any work
+        wants_summarizer = summary.method == "abstractive" and any(_needs_summary(a, summary) for a in articles)
+        # Every model the job needs is fetched (first use) or named as missing here, before any work.
+        session.prepare(pending, also=[session.lock.summarizer()] if wants_summarizer else [])
         summarizer = _summarizer(articles, settings, summary)
         for chunk in _chunks(articles):
             todo = [a for a in chunk if id(a) in pending_ids]

@@ -33,6 +33,9 @@ class PullProgress:
 
     def file_finished(self, alias: str, path: str) -> None: ...
 
+    def done(self) -> None:
+        """No more files will come (a job's first-use fetch is over)."""
+
 
 @dataclass
 class PullResult:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from modelstore.lock import Lock, ModelEntry, load_lock, parse_choice
 from mt.article import Article, article_error
@@ -21,6 +22,7 @@ from mt.engine import DecodingOptions, TranslationEngine
 from mt.backends import ENGINES
 from mt.errors import InputError, MtdigestError, UsageError
 from mt.glossary import load_glossary
+from modelstore.ensure import ensure_models
 from mt.loading import load_translator
 from mt.translate import ProgressCallback, TranslateOptions, TranslationStats, pass_through, translate_articles
 
@@ -42,6 +44,8 @@ class TranslateSettings:
     glossary: Path | None = None
     use_cache: bool = True
     max_input_mb: float = 50.0  # inputs over this are refused unread (`ingest.readers.max_input_mb`)
+    offline: bool = False  # never fetch a missing model (also HF_HUB_OFFLINE=1)
+    pull_progress: Any = None  # a `modelstore.pull.PullProgress` shown while missing models are fetched
 
 
 TRANSFORMERS_PRECISIONS = ("fp32", "bf16", "fp16")
@@ -146,9 +150,12 @@ class TranslationSession:
         if self.cache:
             self.cache.close()
 
-    def prepare(self, articles: list[Article]) -> list[MtdigestError]:
-        """Load every model these articles need now, so a missing one stops the job before any work."""
+    def prepare(self, articles: list[Article], also: Sequence[ModelEntry] = ()) -> list[MtdigestError]:
+        """Load every model these articles need now (fetching the missing ones on first use, with `also`,
+        e.g. the summarizer, in the same go), so a missing one stops the job before any work."""
         groups, failed = choose_translators(articles, self.lock, self.settings.model)
+        needed = [self.lock.get(alias) for alias in groups if alias and alias not in self.engines]
+        ensure_models([*needed, *also], offline=self.settings.offline, progress=self.settings.pull_progress)
         for alias in groups:
             if alias and alias not in self.engines:
                 s = self.settings

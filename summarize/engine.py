@@ -13,12 +13,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from modelstore.ensure import EXTRACTIVE_HINT
 from modelstore.lock import ModelEntry
 from mt.backends import Seq2SeqModel, halving_on_oom, resolve_engine
 from mt.errors import ModelMissing
 
 DEFAULT_WINDOW = 1024
-EXTRACTIVE_HINT = "Or summarize without any model: `--method extractive`."
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,14 @@ from ingest.readers import (
     JSON_SUFFIXES, JSONL_SUFFIXES, TooLarge, files_under, missing_reason, read_bytes, read_file, read_limited,
     read_path,
 )
-from modelstore.lock import Lock, load_lock
+from modelstore.ensure import ensure_models
+from modelstore.lock import Lock, ModelEntry, load_lock
 from mt.article import Article, article_error, unique_ids
 from mt.engine import DecodingOptions, TranslationEngine
 from mt.errors import InputError, MtdigestError
 from mt.loading import load_translator
 from mt.output import check_writable, write_atomic
-from mt.pipeline import JobReport, TranslateSettings, translate_inputs
+from mt.pipeline import JobReport, TranslateSettings, choose_translators, translate_inputs
 from mt.translate import ProgressCallback, pass_through
 from summarize.core import METHODS, summarize
 from summarize.engine import Summarizer, SummaryOptions, load_summarizer
@@ -67,6 +68,9 @@ def run_summarize(request: SummarizeRequest, progress: ProgressCallback | None =
     foreign = {a.language for a in articles if a.language not in (None, "en")}
     needs_lock = request.method == "abstractive" or untranslated or (request.back_translate and foreign)
     lock = load_lock(request.translate.lock_path) if needs_lock else None
+    if lock is not None:  # every model the job needs, fetched on first use or named at once
+        ensure_models(_needed_models(lock, request, untranslated, foreign), offline=request.translate.offline,
+                      progress=request.translate.pull_progress)
 
     summarizer = _load_summarizer(lock, request) if request.method == "abstractive" else None
     back = _load_back_translators(lock, request, foreign) if request.back_translate and lock else {}
@@ -111,6 +115,19 @@ def _check(request: SummarizeRequest) -> None:
         target_sentences(1, request.sentences, request.ratio)
     except ValueError as error:
         raise MtdigestError(str(error)) from None
+
+
+def _needed_models(lock: Lock, request: SummarizeRequest, untranslated: list[Article],
+                   foreign: set[Any]) -> list[ModelEntry]:
+    """The translators of the untranslated articles, the summarizer, and the back-translators, as the job will
+    load them."""
+    t = request.translate
+    needed = [lock.get(alias) for alias in choose_translators(untranslated, lock, t.model)[0] if alias]
+    if request.method == "abstractive":
+        needed.append(lock.get(request.summary_model) if request.summary_model else lock.summarizer())
+    if request.back_translate:
+        needed += [lock.back_translator_for(language, t.model) for language in sorted(foreign)]
+    return needed
 
 
 def _load_summarizer(lock: Lock | None, request: SummarizeRequest) -> Summarizer:
