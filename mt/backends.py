@@ -40,6 +40,7 @@ _TARGET_LANGUAGE_TOKEN = re.compile(r">>[^<>\s]+<<")
 T = TypeVar("T")
 R = TypeVar("R")
 ENGINES = ("auto", "ctranslate2", "transformers")
+TRANSFORMERS_PRECISIONS = ("fp32", "bf16", "fp16")
 # Preferred converted copies, fastest first; CTranslate2 runs any of them on CPU or CUDA.
 QUANTIZATIONS = ("int8", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
 
@@ -171,7 +172,7 @@ def open_transformers(model_dir: Path, device: str = "auto", precision: str = "a
     from transformers import AutoModelForSeq2SeqLM
 
     device, precision = transformers_placement(device, precision)
-    dtype = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}[precision]
+    dtype = dict(zip(TRANSFORMERS_PRECISIONS, (torch.float32, torch.bfloat16, torch.float16)))[precision]
     # safetensors, or a pickled `pytorch_model.bin` (what most pinned models ship) read with torch's
     # weights-only unpickler: no code in a weights file ever runs. Never `trust_remote_code`.
     try:

@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from modelstore.convert import QUANTIZATIONS
+from modelstore.ensure import ensure_models
 from modelstore.lock import Lock, ModelEntry, load_lock, parse_choice
 from mt.article import Article, article_error
+from mt.backends import ENGINES, TRANSFORMERS_PRECISIONS
 from mt.cache import TranslationCache
 from mt.engine import DecodingOptions, TranslationEngine
-from mt.backends import ENGINES
-from mt.errors import InputError, MtdigestError, UsageError
+from mt.errors import MtdigestError, UsageError
 from mt.glossary import load_glossary
-from modelstore.ensure import ensure_models
 from mt.loading import load_translator
 from mt.translate import ProgressCallback, TranslateOptions, TranslationStats, pass_through, translate_articles
 
@@ -48,11 +49,6 @@ class TranslateSettings:
     pull_progress: Any = None  # a `modelstore.pull.PullProgress` shown while missing models are fetched
 
 
-TRANSFORMERS_PRECISIONS = ("fp32", "bf16", "fp16")
-CTRANSLATE2_PRECISIONS = ("int8", "int8_float16", "int8_bfloat16", "int8_float32", "int16", "float16", "bfloat16",
-                          "float32")
-
-
 def check_settings(settings: TranslateSettings) -> None:
     """A UsageError (exit 2) for the first option value no engine could run, before any model is loaded."""
     s = settings
@@ -67,8 +63,8 @@ def check_settings(settings: TranslateSettings) -> None:
             raise UsageError(f"{option} {value}: must be {wanted}")
     if s.engine not in ENGINES:
         raise UsageError(f"--engine {s.engine}: use one of {', '.join(ENGINES)}")
-    allowed = {"transformers": TRANSFORMERS_PRECISIONS, "ctranslate2": CTRANSLATE2_PRECISIONS}.get(
-        s.engine, TRANSFORMERS_PRECISIONS + CTRANSLATE2_PRECISIONS)
+    allowed = {"transformers": TRANSFORMERS_PRECISIONS, "ctranslate2": QUANTIZATIONS}.get(
+        s.engine, TRANSFORMERS_PRECISIONS + QUANTIZATIONS)
     if s.precision != "auto" and s.precision not in allowed:
         raise UsageError(f"--precision {s.precision}: {'--engine ' + s.engine if s.engine != 'auto' else 'the engines'}"
                          f" take auto or {', '.join(allowed)}")
