@@ -5,8 +5,8 @@
 By default it uses the tiny random-weight models of the tests (`python -m tests.tiny_models`, built once and
 cached) so it runs in a few minutes on 2 cores: the figures measure scheduling (actor start-up, model loading
 once per actor, batches spread over actors) on a model whose compute is small, not translation quality.
-`--full-size` runs the real architectures instead (bench/pipeline.py's random-weight NLLB-200-distilled-600M
-and distilbart-cnn-12-6 shapes, CTranslate2 int8, built and converted once): random weights never emit </s>,
+`--full-size` runs the real architectures instead (bench/pipeline.py's random-weight translator, the tc-big
+Marian shape of the default translators since issue 15 (NLLB-200-distilled-600M before), and distilbart-cnn-12-6, CTranslate2 int8, built and converted once): random weights never emit </s>,
 so every sentence runs to its full output budget (2 x source tokens + 16) and every summary to its maximum;
 articles/s is therefore a lower bound for real models, and the in-process / Ray ratio is the figure. Each run is a
 fresh `mtdigest batch` subprocess with its own empty translation cache, over the same corpus (the seeds plus

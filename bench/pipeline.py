@@ -1,15 +1,18 @@
 """End-to-end benchmark: one seed article through `digest`, and the five seeds through `brief`.
 
-    python bench/pipeline.py [--article seeds/002_31b79cce48f1d696.txt] [--beam 1] [--no-brief]
+    python bench/pipeline.py [--article seeds/002_31b79cce48f1d696.txt] [--beams 4,1] [--no-brief]
 
-Uses the full-size random-weight models of the other two benchmarks (built once, cached):
-NLLB-200-distilled-600M's shape from bench/translate.py (its config and stand-in tokenizer,
-with an untied random output projection: see `build_untied`) and distilbart-cnn-12-6's
-from bench/summarize.py.  Both are installed like pulled models under `<cache>/home/`
-(`<org>--<name>/<revision>/`, hard links), converted with the product's converter
-(`modelstore.convert.convert_model`, int8: what `mtdigest models convert` does), and named
-in a generated `models.lock` (every file with size and sha256), so the library resolves
-them exactly as it resolves real models: lock -> MTDIGEST_HOME -> CTranslate2 copy.
+Uses the full-size random-weight models of the other two benchmarks (built once, cached), as the
+product's new defaults (issue 15): the Persian default's shape, OPUS-MT tc-big Marian
+(opus-mt-tc-bible-big-iir-deu_eng_fra_por_spa: bench/translate.py's `tc-big` build from its real
+config, stand-in MarianTokenizer, fp16 weights, `>>eng<<` as the lock's `target_token`, so the
+engines put it first in every source), and distilbart-cnn-12-6's from bench/summarize.py.  Both are
+installed like pulled models under `<cache>/home/` (`<org>--<name>/<revision>/`, hard links),
+converted with the product's converter (`modelstore.convert.convert_model`, int8: what `mtdigest
+models convert` does), and named in a generated `models.lock` (every file with size and sha256), so
+the library resolves them exactly as it resolves real models: lock -> MTDIGEST_HOME -> CTranslate2
+copy.  The one translator serves both languages in the generated lock (the Arabic default,
+opus-mt-tc-big-ar-en, is the same shape without a target token).
 
 Each run is a fresh Python process (imports and model loading included, as for a CLI
 user) with its own translation cache (MTDIGEST_CACHE) and output directory:
@@ -23,8 +26,9 @@ user) with its own translation cache (MTDIGEST_CACHE) and output directory:
                          group + render html/md/json; empty translation cache)
   brief, cached re-run   the same command again: earlier digests are reused (no model time)
 
-Settings are the CLI's (`cli_commands.common.translate_settings`) for `--fast` (greedy
-translation; `--beam` to change it); summaries use the product's default decoding (beam 4).
+Settings are the CLI's (`cli_commands.common.translate_settings`), once per translation beam in
+`--beams` (default 4,1: the product's default beam 4, then `--fast`, greedy), each beam with its own
+translation cache; summaries use the product's default decoding (beam 4).
 Random weights never emit </s>.  Left alone, every translation would run to the engine's own
 budget (`mt.engine.output_budget`: 2 x source tokens + 16, about 5x a real English sentence)
 and be flagged degenerate and retried with beam 4, so the pipeline would measure the retry
@@ -57,80 +61,42 @@ from bench import summarize as bench_summarize
 from bench import translate as bench_translate
 from bench.translate import CACHE, peak_rss_mb
 
-NLLB_ALIAS = "nllb-600m-random-untied"
-NLLB_REPO = "bench/nllb-600m-random-untied"
+TRANSLATOR_SHAPE = "tc-big"  # bench/translate.py's shape of the Persian default
+TRANSLATOR_ALIAS = "opus-mt-tc-big-random"
+TRANSLATOR_REPO = "bench/opus-mt-tc-big-random"
 DEFAULT_ARTICLE = REPO / "seeds" / "002_31b79cce48f1d696.txt"
 SEEDS = REPO / "seeds"
-BUILD_VERSION = "1"
+BUILD_VERSION = "2"
 
 
 # --------------------------------------------------------------------------- setup
 
 
-def untied_dir(cache: Path) -> Path:
-    return cache / "nllb-600m-random-untied"
-
-
-def built_marker(cache: Path) -> Path:
-    return cache / "nllb-600m-random-untied.built"
-
-
-def build_untied(cache: Path) -> Path:
-    """bench/translate.py's NLLB build with an untied output projection (once).
-
-    With tied embeddings a random model copies its last input token: after the forced
-    `eng_Latn` it emits `eng_Latn` to the end of its budget, which decodes to no English at
-    all, so nothing downstream would run.  An untied random `lm_head` (same shape, same
-    cost per token) walks through the vocabulary instead and decodes to text.  Config,
-    generation config and tokenizer are the translation benchmark's own files.
-    """
-    bench_translate.build(cache)
-    base, out = bench_translate.model_dir(cache), untied_dir(cache)
-    marker = built_marker(cache)
-    if marker.is_file() and marker.read_text().strip() == BUILD_VERSION:
-        return out
-    import torch
-    from transformers import (
-        GenerationConfig,
-        M2M100Config,
-        M2M100ForConditionalGeneration,
-    )
-
-    print(f"building the untied random NLLB variant under {out} (once) ...", flush=True)
-    shutil.rmtree(out, ignore_errors=True)
-    config = M2M100Config.from_pretrained(str(base))
-    config.tie_word_embeddings = False
-    torch.manual_seed(1)
-    model = M2M100ForConditionalGeneration(config).eval()
-    model.generation_config = GenerationConfig.from_pretrained(str(base))
-    model.save_pretrained(out)
-    del model
-    for path in base.iterdir():
-        if path.name.startswith("tokenizer") or path.name.startswith("special_tokens"):
-            shutil.copy2(path, out / path.name)
-    marker.write_text(BUILD_VERSION + "\n")
-    return out
-
-
 def install_translator(cache: Path):
-    """The untied NLLB variant, installed under the bench home and converted (int8)."""
+    """bench/translate.py's tc-big build, installed under the bench home with `>>eng<<` as its lock
+    `target_token`, and converted (int8)."""
+    from dataclasses import replace
+
     from modelstore.convert import convert_model
 
-    source = build_untied(cache)
-    record = cache / f"{NLLB_ALIAS}.entry.json"
-    built = built_marker(cache).stat().st_mtime_ns
+    bench_translate.build(cache, shape=TRANSLATOR_SHAPE)
+    source = bench_translate.model_dir(cache, TRANSLATOR_SHAPE)
+    record = cache / f"{TRANSLATOR_ALIAS}.entry.json"
+    built = (cache / f"{bench_translate.SHAPES[TRANSLATOR_SHAPE].directory}.built").stat().st_mtime_ns
+    token = bench_translate.TC_BIG_TARGET_TOKEN
     entry = None
     if record.is_file():
         saved = json.loads(record.read_text())
         if saved.get("version") == BUILD_VERSION and saved.get("built") == built:
             entry = bench_summarize.entry_from_json(saved["entry"])
     if entry is None:
-        print(f"installing the random NLLB model under {bench_summarize.home_dir(cache)} (once) ...", flush=True)
+        print(f"installing the random tc-big model under {bench_summarize.home_dir(cache)} (once) ...", flush=True)
         entry = bench_summarize.install_model(
-            source, bench_summarize.home_dir(cache), alias=NLLB_ALIAS, role="translate", architecture="nllb",
-            repo=NLLB_REPO, languages=("fa", "ar"), language_codes=dict(bench_translate.NLLB_CODES))
-        record.write_text(json.dumps({"version": BUILD_VERSION, "built": built,
-                                      "entry": bench_summarize.entry_to_json(entry)}, indent=1))
+            source, bench_summarize.home_dir(cache), alias=TRANSLATOR_ALIAS, role="translate",
+            architecture="marian", repo=TRANSLATOR_REPO, languages=("fa", "ar"))
+        record.write_text(json.dumps({"version": BUILD_VERSION, "built": built, "entry": entry_table(entry)},
+                                     indent=1))
+    entry = replace(entry, target_token=token, license="apache-2.0")
     started = time.perf_counter()
     result = convert_model(entry, "int8", bench_summarize.home_dir(cache))  # a no-op once done
     if result.converted:
@@ -138,12 +104,20 @@ def install_translator(cache: Path):
     return entry
 
 
+def entry_table(entry) -> dict:
+    """The lock table of an entry, with the fields of issue 15 that the bench needs (target token, licence use)."""
+    table = bench_summarize.entry_to_json(entry)
+    if entry.target_token:
+        table.setdefault("target_token", entry.target_token)
+    table.setdefault("commercial_use", entry.commercial_use)
+    return table
+
+
 def write_lock(cache: Path, translator, summarizer) -> Path:
     """A models.lock naming the two random-weight models as the defaults."""
     import tomli_w
 
     from modelstore.lock import load_lock
-    from modelstore.lockwrite import entry_table
 
     path = cache / "pipeline" / "models.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -154,7 +128,8 @@ def write_lock(cache: Path, translator, summarizer) -> Path:
     }
     path.write_text("# Random-weight full-size models for bench/pipeline.py (generated).\n" + tomli_w.dumps(data),
                     encoding="utf-8")
-    load_lock(path)  # validated by the product's parser
+    parsed = load_lock(path)  # validated by the product's parser
+    assert parsed.models[translator.alias].target_token == translator.target_token, "lock lost the target token"
     return path
 
 
@@ -206,7 +181,7 @@ def _instrument(mt_ratio: float) -> None:
 
     def counting_open(path, *args, **kwargs):
         translator, device, compute = opened(path, *args, **kwargs)
-        kind = "translate" if NLLB_REPO.replace("/", "--") in str(path) else "summarize"
+        kind = "translate" if TRANSLATOR_REPO.replace("/", "--") in str(path) else "summarize"
         return Counting(translator, kind), device, compute
 
     backends.open_ctranslate2 = counting_open
@@ -214,9 +189,12 @@ def _instrument(mt_ratio: float) -> None:
 
 def child(args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
+    import mt.translate
     from cli_commands.common import translate_settings
     from digest.jobs import SummarySettings, run_digest
 
+    # Random weights are a broken model by the product's own test (every output degenerate): time the work.
+    mt.translate.BROKEN_MODEL_UNITS = sys.maxsize
     _instrument(args.mt_ratio)
     lock = Path(args.lock)
     settings = translate_settings(lock, args.engine, "auto", "auto", None, args.beam, False, 4096, None, False)
@@ -251,18 +229,18 @@ def child(args: argparse.Namespace) -> None:
 
 
 def run_child(kind: str, inputs: list[str], out: Path, tcache: Path, lock: Path, cache: Path,
-              args: argparse.Namespace) -> dict:
+              args: argparse.Namespace, beam: int) -> dict:
     env = {"MTDIGEST_HOME": str(bench_summarize.home_dir(cache)), "MTDIGEST_LOCK": str(lock),
            "MTDIGEST_CACHE": str(tcache)}
     result = bench_translate.child_result(__file__, [kind, "--out", str(out), "--lock", str(lock), "--beam",
-                                                     str(args.beam), "--engine", args.engine, "--mt-ratio",
-                                                     str(args.mt_ratio), *inputs], f"{kind} run", env)
+                                                     str(beam), "--engine", args.engine, "--mt-ratio",
+                                                     str(args.mt_ratio), *inputs], f"{kind} run (beam {beam})", env)
     wall, load = result["wall_s"], result["load_before"]
     if result["failed"]:
         print(f"  failures: {result['failed']}", flush=True)
     calls = result["calls"]
     parts = [f"{k} {v['tokens']} tok in {v['calls']} calls, {v['seconds']:.1f}s" for k, v in sorted(calls.items())]
-    print(f"  {kind:<12} {wall:6.1f}s wall ({result['job_s']:.1f}s in the job; {result['articles']} articles, "
+    print(f"  beam {beam} {kind:<12} {wall:6.1f}s wall ({result['job_s']:.1f}s in the job; {result['articles']} articles, "
           f"{result['sentences']} sentences; {'; '.join(parts) or 'no model calls'}; peak RSS "
           f"{result['peak_rss_mb'] / 1024:.2f} GB; load average before {load:.1f})", flush=True)
     return result
@@ -271,7 +249,10 @@ def run_child(kind: str, inputs: list[str], out: Path, tcache: Path, lock: Path,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--article", default=str(DEFAULT_ARTICLE), help="the article for the digest runs")
-    parser.add_argument("--beam", type=int, default=1, help="translation beam (default 1: the CLI's --fast)")
+    parser.add_argument("--beams", default="4,1",
+                        help="translation beams, one set of runs each (default 4,1: the product's default beam 4, "
+                             "then the CLI's --fast, greedy)")
+    parser.add_argument("--beam", type=int, default=1, help=argparse.SUPPRESS)  # a child's beam
     parser.add_argument("--engine", default="auto", choices=["auto", "ctranslate2", "transformers"],
                         help="engine for both models (default auto: the CTranslate2 copies)")
     parser.add_argument("--mt-ratio", type=float, default=1.25,
@@ -302,35 +283,42 @@ def main(argv: list[str] | None = None) -> int:
     article = str(Path(args.article).resolve())
     seeds = [str(p) for p in sorted(SEEDS.glob("*.txt"))]
     print(f"\nlock {lock}\nhome {bench_summarize.home_dir(cache)}\noutputs {work}")
-    print(f"translation beam {args.beam} (the CLI's --fast when 1), outputs cut at {args.mt_ratio} x source tokens; "
-          f"summaries beam 4 (product default), run to their maximum length; engine "
+    beams = [int(b) for b in args.beams.split(",") if b.strip()]
+    print(f"translation beams {', '.join(map(str, beams))} (1: the CLI's --fast), outputs cut at {args.mt_ratio} x "
+          f"source tokens; summaries beam 4 (product default), run to their maximum length; engine "
           f"{args.engine}; {len(os.sched_getaffinity(0))} CPU cores; load average {os.getloadavg()[0]:.2f}\n")
     results = {}
     try:
-        results["digest first run"] = run_child("digest", [article], work / "digest1", work / "t1.sqlite", lock,
-                                                cache, args)
-        results["digest cached re-run"] = run_child("digest", [article], work / "digest2", work / "t1.sqlite",
-                                                    lock, cache, args)
-        first_json = str(work / "digest1" / f"{Path(article).stem}.json")
-        if not Path(first_json).is_file():
-            first_json = next(str(p) for p in (work / "digest1").glob("*.json"))
-        results["digest from JSON"] = run_child("digest-json", [first_json], work / "digest3", work / "t1.sqlite",
-                                                lock, cache, args)
-        if not args.no_brief:
-            results["brief first run"] = run_child("brief", seeds, work / "brief", work / "t2.sqlite", lock, cache,
-                                                   args)
-            results["brief cached re-run"] = run_child("brief", seeds, work / "brief", work / "t2.sqlite", lock,
-                                                       cache, args)
+        for beam in beams:
+            tag = "--fast" if beam == 1 else f"beam {beam}"
+            d = work / f"beam{beam}"
+            tcache = d / "t1.sqlite"
+            results[f"{tag}: digest first run"] = run_child("digest", [article], d / "digest1", tcache, lock, cache,
+                                                            args, beam)
+            results[f"{tag}: digest cached re-run"] = run_child("digest", [article], d / "digest2", tcache, lock,
+                                                                cache, args, beam)
+            first_json = str(d / "digest1" / f"{Path(article).stem}.json")
+            if not Path(first_json).is_file():
+                first_json = next(str(p) for p in (d / "digest1").glob("*.json"))
+            results[f"{tag}: digest from JSON"] = run_child("digest-json", [first_json], d / "digest3", tcache, lock,
+                                                            cache, args, beam)
+            if not args.no_brief:
+                results[f"{tag}: brief first run"] = run_child("brief", seeds, d / "brief", d / "t2.sqlite", lock,
+                                                               cache, args, beam)
+                results[f"{tag}: brief cached re-run"] = run_child("brief", seeds, d / "brief", d / "t2.sqlite", lock,
+                                                                   cache, args, beam)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
-    print(f"\n{'run':<22} {'wall s':>7} {'job s':>6} {'MT s':>6} {'MT tok':>7} {'retried':>7} {'sum s':>6} "
+    print(f"\ntranslator {translator.alias} (tc-big Marian shape, target token {translator.target_token}); "
+          f"summarizer {summarizer.alias}")
+    print(f"\n{'run':<32} {'wall s':>7} {'job s':>6} {'MT s':>6} {'MT tok':>7} {'retried':>7} {'sum s':>6} "
           f"{'sum tok':>7} {'peak RSS':>9}  articles/sentences; engines")
     for name, r in results.items():
         mt, sm = r["calls"].get("translate", {}), r["calls"].get("summarize", {})
         retried = str(r["retried"]) if mt else "-"
-        print(f"{name:<22} {r['wall_s']:7.1f} {r['job_s']:6.1f} {mt.get('seconds', 0):6.1f} {int(mt.get('tokens', 0)):7d} "
+        print(f"{name:<32} {r['wall_s']:7.1f} {r['job_s']:6.1f} {mt.get('seconds', 0):6.1f} {int(mt.get('tokens', 0)):7d} "
               f"{retried:>7} {sm.get('seconds', 0):6.1f} {int(sm.get('tokens', 0)):7d} {r['peak_rss_mb'] / 1024:7.2f}GB  "
               f"{r['articles']}/{r['sentences']}; {', '.join(r['engines'])}")
     print("wall s: the whole process (Python start, imports, model loading, the job); job s: the library call;\n"
