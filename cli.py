@@ -22,6 +22,9 @@ from cli_commands.models import models_app
 
 app = typer.Typer(
     help="Persian and Arabic news into English: translations, summaries, bilingual digests and daily briefs.",
+    epilog="Environment: MTDIGEST_HOME (where models live), MTDIGEST_LOCK (the models.lock to use), "
+           "MTDIGEST_CACHE (the translation cache file), MTDIGEST_LOG (the log file of library messages), "
+           "HF_HUB_OFFLINE=1 (never fetch a model).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )

@@ -82,7 +82,7 @@ def digest(
 
 @reports_errors
 def inspect(
-    inputs: Annotated[list[str], typer.Argument(metavar="FILE...", help="Files, directories (recursive) or - for stdin.")],
+    inputs: InputsArg,
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines: one article object per line.")] = False,
     max_input_mb: MaxInputOpt = 50.0,
 ) -> None:

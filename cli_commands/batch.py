@@ -31,7 +31,7 @@ def batch(
     output: OutputOpt,
     fmt: Annotated[str, typer.Option("--format", help="html | md | json | txt (comma-separated).")] = "html,md,json",
     ray: Annotated[bool, typer.Option("--ray", help=(
-        "--ray [ADDRESS]: run on Ray (pip install 'mtdigest[ray]'). Alone: the cluster at RAY_ADDRESS, else a new "
+        "--ray [ADDRESS]: run on Ray (pip install 'mtdigest\\[ray]'). Alone: the cluster at RAY_ADDRESS, else a new "
         "runtime on this machine. ADDRESS: 'auto' (the cluster `ray start` runs here), HOST:PORT, ray://HOST:PORT "
         "or 'local' (always a new runtime here); a word is taken as the address only when it looks like one and "
         "is not an existing path."))] = False,
@@ -66,7 +66,7 @@ def batch(
         try:
             import ray as _  # noqa: F401
         except ImportError:
-            stderr.print("[bold red]error:[/] --ray needs Ray: pip install 'mtdigest[ray]'")
+            stderr.print("[bold red]error:[/] --ray needs Ray: pip install 'mtdigest\\[ray]'")
             raise typer.Exit(2) from None
         address, inputs = split_ray_address(inputs)
         options = RayOptions(address=address, actors=actors, gpus_per_actor=gpus_per_actor, retries=retries)
