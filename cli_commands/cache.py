@@ -38,11 +38,19 @@ def cache_stats(as_json: Annotated[bool, typer.Option("--json", help="JSON for s
 
 @cache_app.command("clear")
 @reports_errors
-def cache_clear() -> None:
-    """Delete every cached translation (the next run translates again)."""
+def cache_clear(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
+) -> None:
+    """Delete every cached translation (the next run translates again); asks first unless --yes."""
     from mt.cache import TranslationCache
 
     cache = TranslationCache()
+    entries = cache.stats().entries
+    if not yes and entries and not typer.confirm(
+            f"Delete all {entries} cached sentences in {cache.path}? Re-translating them costs model time", default=False):
+        cache.close()
+        stdout.print("nothing deleted", highlight=False)
+        raise typer.Exit(1)
     removed = cache.clear()
     cache.close()
     stdout.print(f"removed {removed} cached sentences from {cache.path}", highlight=False)

@@ -452,11 +452,11 @@ def test_a_garbage_cache_is_moved_aside_with_one_warning_and_rebuilt(env: dict[s
     assert aside.read_bytes().startswith(b"this is not a database")
     assert cli(env, "cache", "stats", "--json").exit_code == 0
     cache.write_bytes(b"garbage again")
-    cleared = cli(env, "cache", "clear")
+    cleared = cli(env, "cache", "clear", "--yes")
     assert cleared.exit_code == 0 and "Traceback" not in cleared.output
 
 
-@pytest.mark.parametrize("command", [["translate", ONE_ARTICLE, "-o", "OUT", "--fast", "-q"], ["cache", "clear"],
+@pytest.mark.parametrize("command", [["translate", ONE_ARTICLE, "-o", "OUT", "--fast", "-q"], ["cache", "clear", "-y"],
                                      ["cache", "stats"]])
 def test_a_cache_path_that_is_a_directory_is_one_line_and_exit_2(
     env: dict[str, str], tmp_path: Path, command: list[str]

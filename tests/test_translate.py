@@ -406,7 +406,14 @@ def test_cache_cli_stats_and_clear(tmp_path: Path) -> None:
     runner, env = CliRunner(), {"MTDIGEST_CACHE": str(path)}
     stats = json.loads(runner.invoke(app, ["cache", "stats", "--json"], env=env).output)
     assert stats["entries"] == 2 and stats["models"] == {"tiny-nllb": 2}
-    assert "removed 2" in runner.invoke(app, ["cache", "clear"], env=env).output
+    declined = runner.invoke(app, ["cache", "clear"], env=env, input="n\n")
+    assert declined.exit_code == 1 and "Delete all 2 cached sentences" in declined.output
+    assert json.loads(runner.invoke(app, ["cache", "stats", "--json"], env=env).output)["entries"] == 2
+    assert "removed 2" in runner.invoke(app, ["cache", "clear"], env=env, input="y\n").output
+    cache = TranslationCache(path)
+    cache.put_many("tiny-nllb", [("k3", "three", [])])
+    cache.close()
+    assert "removed 1" in runner.invoke(app, ["cache", "clear", "--yes"], env=env).output
     assert json.loads(runner.invoke(app, ["cache", "stats", "--json"], env=env).output)["entries"] == 0
 
 
