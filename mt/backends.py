@@ -17,24 +17,30 @@ import pickle
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
-
-from transformers import AutoTokenizer, PreTrainedTokenizerBase
-from transformers.utils import logging as transformers_logging
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from modelstore.lock import ModelEntry
 from modelstore.store import converted_dir, resolve_model
 from modelstore.verify import check_before_load
 from mt.errors import IntegrityError, ModelMissing
 
-# Library code never prints: transformers' progress bars are off, and its messages go to Python logging
-# instead of its own terminal handler (the CLI writes them to its log file, `--verbose` shows them; a NullHandler
-# keeps Python's last-resort handler from printing them for a library user who configured no logging).
-transformers_logging.disable_progress_bar()
-transformers_logging.disable_default_handler()
-transformers_logging.enable_propagation()
-transformers_logging.set_verbosity_warning()
-logging.getLogger("transformers").addHandler(logging.NullHandler())
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
+
+
+@functools.cache
+def _quiet_transformers() -> None:
+    """Library code never prints: transformers' progress bars off, and its messages to Python logging instead
+    of its own terminal handler (the CLI writes them to its log file, `--verbose` shows them; a NullHandler keeps
+    Python's last-resort handler from printing them for a library user who configured no logging). Called on
+    the first model load: importing this module costs no transformers/torch import (about 2 s)."""
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    transformers_logging.disable_default_handler()
+    transformers_logging.enable_propagation()
+    transformers_logging.set_verbosity_warning()
+    logging.getLogger("transformers").addHandler(logging.NullHandler())
 
 _TARGET_LANGUAGE_TOKEN = re.compile(r">>[^<>\s]+<<")
 T = TypeVar("T")
@@ -55,6 +61,9 @@ class Seq2SeqModel:
         self.model_dir = model_dir
         self.device = device
         self.precision = precision
+        _quiet_transformers()
+        from transformers import AutoTokenizer
+
         # A model directory's own Python (`auto_map`) never runs, and transformers must not ask on stdin.
         self.tokenizer: PreTrainedTokenizerBase = AutoTokenizer.from_pretrained(str(model_dir), trust_remote_code=False)
         # Start, end, pad and language-code ids: filtered out of every generated row.
@@ -171,6 +180,7 @@ def open_transformers(model_dir: Path, device: str = "auto", precision: str = "a
     import torch
     from transformers import AutoModelForSeq2SeqLM
 
+    _quiet_transformers()
     device, precision = transformers_placement(device, precision)
     dtype = dict(zip(TRANSFORMERS_PRECISIONS, (torch.float32, torch.bfloat16, torch.float16)))[precision]
     # safetensors, or a pickled `pytorch_model.bin` (what most pinned models ship) read with torch's
