@@ -17,7 +17,7 @@ from digest.index import render_index_html, render_index_markdown
 from digest.render import render
 from ingest import read_inputs
 from ingest.readers import read_file
-from modelstore.lock import load_lock
+from modelstore.lock import Lock, ModelEntry
 from mt.article import Article, article_error, unique_ids
 from mt.errors import InputError, MtdigestError, OutputError
 from mt.output import check_writable, write_atomic
@@ -153,10 +153,10 @@ def digest_articles(
     pending = [a for a in articles if any(s.english is None for s in a.sentences())]
     pending_ids = {id(a) for a in pending}
     with TranslationSession(settings) as session:
-        wants_summarizer = summary.method == "abstractive" and any(_needs_summary(a, summary) for a in articles)
+        wanted = _summary_model(articles, summary, session.lock)
         # Every model the job needs is fetched (first use) or named as missing here, before any work.
-        session.prepare(pending, also=[session.lock.summarizer()] if wants_summarizer else [])
-        summarizer = _summarizer(articles, settings, summary)
+        session.prepare(pending, also=[wanted] if wanted else [])
+        summarizer = _summarizer(wanted, settings, summary)
         for chunk in _chunks(articles):
             todo = [a for a in chunk if id(a) in pending_ids]
             if todo:
@@ -187,13 +187,20 @@ def _needs_summary(article: Article, summary: SummarySettings) -> bool:
     return article.summary is None or article.summary.method != summary.method
 
 
-def _summarizer(articles: list[Article], settings: TranslateSettings, summary: SummarySettings) -> Any:
-    """The abstractive model, loaded once, only when some article needs it."""
+def _summary_model(articles: list[Article], summary: SummarySettings, lock: Lock) -> ModelEntry | None:
+    """The abstractive model this job needs: only when some article needs an abstractive summary."""
     if summary.method != "abstractive" or not any(_needs_summary(a, summary) for a in articles):
+        return None
+    return lock.summarizer()
+
+
+def _summarizer(entry: ModelEntry | None, settings: TranslateSettings, summary: SummarySettings) -> Any:
+    """The abstractive model, loaded once, when the job needs one."""
+    if entry is None:
         return None
     from summarize import load_summarizer
 
-    return load_summarizer(load_lock(settings.lock_path).summarizer(), summary.engine, settings.device, "auto")
+    return load_summarizer(entry, summary.engine, settings.device, "auto")
 
 
 def _summarize(articles: list[Article], summarizer: Any, summary: SummarySettings, report: JobReport) -> None:

@@ -124,17 +124,21 @@ def _needed_models(lock: Lock, request: SummarizeRequest, untranslated: list[Art
     t = request.translate
     needed = [lock.get(alias) for alias in choose_translators(untranslated, lock, t.model)[0] if alias]
     if request.method == "abstractive":
-        needed.append(lock.get(request.summary_model) if request.summary_model else lock.summarizer())
+        needed.append(_summary_entry(lock, request))
     if request.back_translate:
         needed += [lock.back_translator_for(language, t.model) for language in sorted(foreign)]
     return needed
 
 
+def _summary_entry(lock: Lock, request: SummarizeRequest) -> ModelEntry:
+    """`--summary-model`, else the lock's default summarizer."""
+    return lock.get(request.summary_model) if request.summary_model else lock.summarizer()
+
+
 def _load_summarizer(lock: Lock | None, request: SummarizeRequest) -> Summarizer:
     assert lock is not None
-    entry = lock.get(request.summary_model) if request.summary_model else lock.summarizer()
     t = request.translate
-    return load_summarizer(entry, t.engine, t.device, t.precision)
+    return load_summarizer(_summary_entry(lock, request), t.engine, t.device, t.precision)
 
 
 def _load_back_translators(lock: Lock, request: SummarizeRequest, languages: set[Any]) -> dict[str, TranslationEngine]:
