@@ -78,8 +78,8 @@ def collect_brief_inputs(inputs: Sequence[str]) -> tuple[list[Article], list[Mtd
     for item in read_brief_inputs(inputs):
         if isinstance(item, MtdigestError):
             failed.append(item)
-        elif (item.id, fingerprint(item)) not in seen:
-            seen.add((item.id, fingerprint(item)))
+        elif (key := (item.id, fingerprint(item))) not in seen:
+            seen.add(key)
             articles.append(item)
     unique_ids(articles)
     return articles, failed
