@@ -65,9 +65,9 @@ def _sniff(text: str) -> str:
 
 def _from_html(html: str, **hints: Any) -> Article:
     page = extract_html(html)
-    if not page.text.strip() and nesting_depth(html) > MAX_PARSED_DEPTH:
+    if not page.text.strip() and (depth := nesting_depth(html)) > MAX_PARSED_DEPTH:
         where = hints.get("source_path") or hints.get("article_id") or "<html>"
-        raise InputError(where, f"HTML nested {nesting_depth(html)} elements deep: the HTML parser (libxml2) "
+        raise InputError(where, f"HTML nested {depth} elements deep: the HTML parser (libxml2) "
                                 f"reads at most {MAX_PARSED_DEPTH} levels, so no text could be extracted")
     return prepare_article(
         page.text,
