@@ -177,16 +177,16 @@ class BatchWorker:
                     self._translate([article], errors)
             return
         by_input = {a.source_path or a.id: a.id for a in articles}
-        for error in failed:
+        for error in failed:  # an article's own error names it; others, the file they came from
             where = getattr(error, "path", None)
-            errors[by_input.get(where, where or "?")] = str(error)
+            errors[getattr(error, "article_id", None) or by_input.get(where, where or "?")] = str(error)
 
     def _summarize(self, article: Article) -> None:
         from summarize import summarize
 
         summarizer = self.summarizer() if self.summary.method == "abstractive" else None
         summarize(article, summarizer, method=self.summary.method, sentences=self.summary.sentences,
-                  ratio=self.summary.ratio, options=self.summary.options())
+                  ratio=self.summary.ratio, options=self.summary.options(), cache=self.session.cache)
 
     def _write(self, article: Article) -> list[str]:
         rendered = {f"{article.id}.{fmt}": render(article, fmt) for fmt in self.formats}

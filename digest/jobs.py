@@ -19,6 +19,7 @@ from ingest import read_inputs
 from ingest.readers import read_file
 from modelstore.lock import Lock, ModelEntry
 from mt.article import Article, article_error, unique_ids
+from mt.cache import TranslationCache
 from mt.errors import InputError, MtdigestError, OutputError
 from mt.output import check_writable, write_atomic
 from mt.pipeline import JobReport, TranslateSettings, TranslationSession, translate_inputs
@@ -165,7 +166,7 @@ def digest_articles(
                 report.stats += translated.stats
             chunk = _succeeded(chunk, report)
             if summary.method != "none":
-                _summarize(chunk, summarizer, summary, report)
+                _summarize(chunk, summarizer, summary, report, session.cache)
                 chunk = _succeeded(chunk, report)
             report.articles += write_outputs(chunk, output, formats, report)
 
@@ -195,15 +196,16 @@ def _summary_model(articles: list[Article], summary: SummarySettings, lock: Lock
 
 
 def _summarizer(entry: ModelEntry | None, settings: TranslateSettings, summary: SummarySettings) -> Any:
-    """The abstractive model, loaded once, when the job needs one."""
+    """The abstractive model when the job needs one, loaded once on its first summary not in the cache."""
     if entry is None:
         return None
-    from summarize import load_summarizer
+    from summarize.engine import LazySummarizer, load_summarizer
 
-    return load_summarizer(entry, summary.engine, settings.device, "auto")
+    return LazySummarizer(entry, lambda: load_summarizer(entry, summary.engine, settings.device, "auto"))
 
 
-def _summarize(articles: list[Article], summarizer: Any, summary: SummarySettings, report: JobReport) -> None:
+def _summarize(articles: list[Article], summarizer: Any, summary: SummarySettings, report: JobReport,
+               cache: TranslationCache | None) -> None:
     from summarize import summarize
 
     for article in articles:
@@ -211,7 +213,7 @@ def _summarize(articles: list[Article], summarizer: Any, summary: SummarySetting
             continue
         try:
             summarize(article, summarizer, method=summary.method, sentences=summary.sentences, ratio=summary.ratio,
-                      options=summary.options())
+                      options=summary.options(), cache=cache)
         except MtdigestError as error:
             report.failed.append(article_error(article, error))
 

@@ -32,6 +32,14 @@ CREATE TABLE IF NOT EXISTS translations (
     created REAL NOT NULL
 )
 """
+# Abstractive summaries: what the summarizer wrote for an article's English (and the record of the model).
+_SUMMARIES = """
+CREATE TABLE IF NOT EXISTS summaries (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    created REAL NOT NULL
+)
+"""
 
 
 def default_cache_path() -> Path:
@@ -100,6 +108,7 @@ class TranslationCache:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute(_SCHEMA)
+            db.execute(_SUMMARIES)
             db.execute("SELECT key, model, english, flags, created FROM translations LIMIT 1").fetchall()
         except sqlite3.Error:
             db.close()
@@ -141,6 +150,18 @@ class TranslationCache:
                 "INSERT OR REPLACE INTO translations (key, model, english, flags, created) VALUES (?, ?, ?, ?, ?)", rows
             )
 
+    def get_summary(self, key: str) -> dict[str, Any] | None:
+        """A cached summary (`put_summary`'s value), or None."""
+        with self._reported("read"):
+            row = self._db.execute("SELECT value FROM summaries WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_summary(self, key: str, value: dict[str, Any]) -> None:
+        with self._reported("write"), self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("INSERT OR REPLACE INTO summaries (key, value, created) VALUES (?, ?, ?)",
+                             (key, json.dumps(value, ensure_ascii=False), time.time()))
+
     def delete_many(self, keys: Iterable[str]) -> None:
         """Forget these entries (the output of a model found broken)."""
         rows = [(key,) for key in keys]
@@ -163,6 +184,7 @@ class TranslationCache:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
                 count = self._db.execute("DELETE FROM translations").rowcount
+                self._db.execute("DELETE FROM summaries")
             self._db.execute("VACUUM")
         return count
 

@@ -8,10 +8,14 @@ flags, and optionally a back-translation into the article's language.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from typing import Any
 
+from modelstore.lock import ModelEntry
 from mt.article import Article, Flag, Summary, SummarySentence, article_error
+from mt.cache import TranslationCache
 from mt.engine import DecodingOptions, TranslationEngine
 from summarize.backtranslate import back_translate
 from summarize.chunking import MapReduceTrace, summarize_long
@@ -36,9 +40,12 @@ def summarize(
     options: SummaryOptions | None = None,
     extractive_options: ExtractiveOptions | None = None,
     back_options: DecodingOptions | None = None,
+    cache: TranslationCache | None = None,
 ) -> Summary:
     """Summarize `article` in English, set `article.summary` and return it.
 
+    `cache`: abstractive summaries are kept there (and served from it: the same model revision, options,
+    length and English make no model call; a `LazySummarizer` is then never even loaded).
     `summarizer`: a model from `load_summarizer` (abstractive only); when None, the lock's
     default summarizer is loaded for this one call — load it once yourself for many articles.
     `sentences` / `ratio`: summary length (default: 4 sentences, fewer for short articles).
@@ -62,11 +69,18 @@ def summarize(
         if summarizer is None:
             summarizer = _default_summarizer()
         options = options or SummaryOptions()
-        lines, trace = _abstractive(article, pairs, summarizer, count, options)
+        key = summary_key(summarizer.entry, options, count, pairs) if cache is not None else ""
+        cached = cache.get_summary(key) if cache is not None else None
+        if cached is not None:  # the same model, options and English: no model call (nor load, for a lazy one)
+            lines, model = cached["lines"], cached["model"]
+        else:
+            lines, trace = _abstractive(article, pairs, summarizer, count, options)
+            model = {**summarizer.describe(), "options": options.as_dict(), "sentences": count,
+                     "window": summarizer.window, "chunks": trace.chunks, "levels": len(trace.levels),
+                     "signature": signature(summarizer, options, count)}
+            if cache is not None:
+                cache.put_summary(key, {"lines": lines, "model": model})
         support = link_support(lines, pairs)
-        model = {**summarizer.describe(), "options": options.as_dict(), "sentences": count,
-                 "window": summarizer.window, "chunks": trace.chunks, "levels": len(trace.levels),
-                 "signature": signature(summarizer, options, count)}
     evidence = Evidence(article)
     summary = Summary(method=method)
     for line, ids in zip(lines, support):
@@ -83,6 +97,13 @@ def summarize(
     article.models["summarize"] = {"method": method, **model}
     article.timings["summarize_s"] = round(time.perf_counter() - started, 3)
     return summary
+
+
+def summary_key(entry: ModelEntry, options: SummaryOptions, count: int, pairs: list[tuple[str, str]]) -> str:
+    """Cache key of an abstractive summary: the model's revision, the options, the length and the English by id
+    (the engine is not part of it, as for translations)."""
+    material = json.dumps([entry.alias, entry.revision, options.as_dict(), count, pairs], ensure_ascii=False)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
 def signature(summarizer: Summarizer, options: SummaryOptions, count: int) -> str:

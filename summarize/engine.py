@@ -8,7 +8,9 @@ Inputs must fit the model's window; `summarize.chunking` makes sure they do.
 
 from __future__ import annotations
 
+import functools
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -86,6 +88,22 @@ class Summarizer(Seq2SeqModel, ABC):
     @abstractmethod
     def generate_ids(self, ids: list[list[int]], limits: Limits, options: SummaryOptions) -> list[list[int]]:
         """Generated ids for a batch of tokenized inputs."""
+
+
+class LazySummarizer:
+    """A summarizer loaded on first use: its lock `entry` is known at once (enough for the summary cache),
+    the model (tokenizer and weights) only when a summary is not in the cache."""
+
+    def __init__(self, entry: ModelEntry, load: Callable[[], Summarizer]) -> None:
+        self.entry = entry
+        self._load = load
+
+    @functools.cached_property
+    def loaded(self) -> Summarizer:
+        return self._load()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.loaded, name)
 
 
 def load_summarizer(

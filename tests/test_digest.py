@@ -247,3 +247,27 @@ def test_a_bidi_override_in_a_sentence_leaves_the_next_row_and_the_english_colum
     assert english["text"].startswith("The minister said ⟨RLO⟩prices rose 15 percent.")
     assert english["text"].rstrip().endswith("number missing")  # the flag chip stays after the English
     assert "⟨RLO⟩" in overridden[0][2]["text"]  # shown in the source cell, where it was written
+
+
+def test_a_cached_re_run_makes_no_summary_call_and_loads_no_summarizer(
+    digests: Path, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import summarize.engine
+
+    loaded: list[str] = []
+    real = summarize.engine.load_summarizer
+    monkeypatch.setattr(summarize.engine, "load_summarizer",
+                        lambda entry, *a, **k: (loaded.append(entry.alias), real(entry, *a, **k))[1])
+    again = tmp_path / "again"
+    result = CliRunner().invoke(app, ["digest", str(SEEDS), "-o", str(again), "--fast", "-q"], env=env)
+    assert result.exit_code == 0, result.output
+    assert loaded == []  # every summary came from the cache the `digests` run filled
+    for first in digests.glob("0*.json"):
+        before = json.loads(first.read_text(encoding="utf-8"))
+        after = json.loads((again / first.name).read_text(encoding="utf-8"))
+        assert after["summary"] == before["summary"]
+        assert after["models"]["summarize"]["signature"] == before["models"]["summarize"]["signature"]
+    # Other summary settings are another key: the summarizer is loaded (once) and run.
+    result = CliRunner().invoke(app, ["digest", str(SEEDS), "-o", str(tmp_path / "longer"), "--fast",
+                                      "--sentences", "1", "-q"], env=env)
+    assert result.exit_code == 0 and loaded == ["tiny-bart"]
