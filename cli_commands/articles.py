@@ -77,7 +77,8 @@ def digest(
                               greedy=settings.beam_size == 1)
     with progress_bars(quiet) as progress:
         report = run_digest(inputs, output, formats, settings, summary, from_json=from_json, progress=progress)
-    finish(report, quiet)
+    index = "html" if "html" in formats else "md"
+    finish(report, quiet, open_first=output / f"index.{index}")
 
 
 @reports_errors

@@ -50,4 +50,5 @@ def brief(
     summary = SummarySettings(method=method, engine=settings.engine, greedy=settings.beam_size == 1)
     with progress_bars(quiet) as progress:
         report = run_brief(inputs, output, formats, settings, summary, date, since, until, progress=progress)
-    finish(report, quiet)
+    single = output.suffix.lower() in (".html", ".md", ".json")
+    finish(report, quiet, open_first=output if single else output / f"brief.{'html' if 'html' in formats else formats[0]}")

@@ -172,12 +172,18 @@ def pull_bars(quiet: bool) -> Any:
     return Bars()
 
 
-def finish(report: Any, quiet: bool) -> None:
-    """Say what was written and what failed; exit 1 when any input failed."""
+def finish(report: Any, quiet: bool, open_first: Path | None = None) -> None:
+    """Say what was written, what came from the cache, what failed, and (`open_first`) where to start reading;
+    exit 1 when any input failed."""
     for error in report.failed:
         stderr.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
     if not quiet:
-        stderr.print(f"wrote {len(report.written)} file(s); {len(report.failed)} input(s) failed", highlight=False)
+        units = sum(s.units for s in report.stats)
+        cached = f"; {sum(s.cached for s in report.stats)} of {units} sentences from the cache" if units else ""
+        stderr.print(f"wrote {len(report.written)} file(s){cached}; {len(report.failed)} input(s) failed",
+                     highlight=False)
+        if open_first is not None and open_first in report.written:
+            stderr.print(f"open {open_first}", highlight=False, soft_wrap=True)
     if report.failed:
         raise typer.Exit(1)
 

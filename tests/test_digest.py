@@ -271,3 +271,15 @@ def test_a_cached_re_run_makes_no_summary_call_and_loads_no_summarizer(
     result = CliRunner().invoke(app, ["digest", str(SEEDS), "-o", str(tmp_path / "longer"), "--fast",
                                       "--sentences", "1", "-q"], env=env)
     assert result.exit_code == 0 and loaded == ["tiny-bart"]
+
+
+def test_the_last_lines_say_what_was_cached_and_where_to_start_reading(
+    digests: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "again"
+    result = CliRunner().invoke(app, ["digest", str(SEEDS / "003_74ed4e50eb75564b.txt"), "-o", str(out), "--fast",
+                                      "--method", "extractive"], env=env)
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert re.search(r"wrote 5 file\(s\); (\d+) of \1 sentences from the cache; 0 input\(s\) failed", lines[-2])
+    assert lines[-1] == f"open {out / 'index.html'}"
