@@ -214,7 +214,8 @@ def _summarize(articles: list[Article], summarizer: Any, summary: SummarySetting
         try:
             summarize(article, summarizer, method=summary.method, sentences=summary.sentences, ratio=summary.ratio,
                       options=summary.options(), cache=cache)
-        except MtdigestError as error:
+        except InputError as error:  # this article's trouble; a missing or corrupt model (loaded on the first
+            # summary the cache lacks) stops the run with its own exit code
             report.failed.append(article_error(article, error))
 
 
