@@ -34,6 +34,8 @@ from digest.batch_inputs import list_inputs, read_input
 from digest.jobs import SummarySettings
 from digest.manifest import Manifest, plan
 from digest.render import render
+from modelstore.ensure import ensure_models
+from modelstore.lock import ModelEntry, load_lock
 from mt.article import Article
 from mt.errors import MtdigestError
 from mt.output import check_writable, write_atomic
@@ -259,6 +261,10 @@ def run_batch(
         batches, report = plan(scheduler.read(list_inputs(inputs, settings.translate.max_input_mb)), manifest,
                                output, settings)
         report.manifest = manifest.save(output)
+        # First use: the models these articles need are fetched here (or all named as missing) before any
+        # worker starts; workers on other machines need them in their own MTDIGEST_HOME.
+        ensure_models(batch_models([a for batch in batches for a in batch], settings),
+                      offline=settings.translate.offline, progress=settings.translate.pull_progress)
         if say:
             say(f"{sum(map(len, batches))} article(s) to process in {len(batches)} batch(es); "
                 f"{len(report.skipped)} unchanged since the last run")
@@ -281,6 +287,18 @@ def run_batch(
             manifest.save(output)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def batch_models(articles: list[dict[str, Any]], settings: BatchSettings) -> list[ModelEntry]:
+    """The translators for the languages of these (planned, article-JSON) articles and the summarizer."""
+    if not articles:
+        return []
+    lock = load_lock(settings.translate.lock_path)
+    languages = sorted({a.get("language") for a in articles} - {None, "en"})
+    needed = [lock.translator_for(language, settings.translate.model) for language in languages]
+    if settings.summary.method == "abstractive":
+        needed.append(lock.summarizer())
+    return needed
 
 
 def _record(manifest: Manifest, result: dict[str, Any], report: BatchReport) -> None:

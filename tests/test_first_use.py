@@ -107,3 +107,19 @@ def test_a_first_digest_fetches_exactly_the_pinned_models_it_needs_then_goes_on(
     offline = CliRunner().invoke(app, ["digest", str(article), "-o", str(tmp_path / "out3"), "--offline", "-q"],
                                  env=env)
     assert offline.exit_code == 3 and len(local_hub) == sum(len(lock.get(a).files) for a in ("tiny-nllb", "tiny-bart"))
+
+
+def test_a_first_batch_fetches_the_models_before_its_workers_start(
+    tiny_models: Path, tmp_path: Path, local_hub: list[str]
+) -> None:
+    home = tmp_path / "home"
+    env = {"MTDIGEST_HOME": str(home), "MTDIGEST_LOCK": str(tiny_models / "models.lock"),
+           "MTDIGEST_CACHE": str(tmp_path / "c.sqlite")}
+    result = CliRunner().invoke(app, ["batch", str(SEEDS / "003_74ed4e50eb75564b.txt"), "-o", str(tmp_path / "out"),
+                                      "--fast", "--format", "json", "-q"], env=env)
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in home.iterdir() if not p.name.startswith(".")} == {"tiny--nllb", "tiny--bart"}
+    assert (tmp_path / "out" / "003_74ed4e50eb75564b.json").is_file()
+    offline = CliRunner().invoke(app, ["batch", str(SEEDS / "000_41b56ad6ca49ea79.txt"), "-o", str(tmp_path / "o2"),
+                                       "--fast", "--offline", "-q"], env={**env, "MTDIGEST_HOME": str(tmp_path / "h2")})
+    assert offline.exit_code == 3 and "2 model(s)" in offline.output
