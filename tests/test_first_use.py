@@ -79,14 +79,19 @@ def local_hub(tiny_models: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[li
         _connect_error.cache_clear()
 
 
+def empty_home(tiny_models: Path, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A models home with nothing in it yet, over the tiny models' lock."""
+    home = tmp_path / "home"
+    return home, {"MTDIGEST_HOME": str(home), "MTDIGEST_LOCK": str(tiny_models / "models.lock"),
+                  "MTDIGEST_CACHE": str(tmp_path / "c.sqlite")}
+
+
 def test_a_first_digest_fetches_exactly_the_pinned_models_it_needs_then_goes_on(
     tiny_models: Path, tmp_path: Path, local_hub: list[str]
 ) -> None:
     from modelstore.lock import load_lock
 
-    home = tmp_path / "home"
-    env = {"MTDIGEST_HOME": str(home), "MTDIGEST_LOCK": str(tiny_models / "models.lock"),
-           "MTDIGEST_CACHE": str(tmp_path / "c.sqlite")}
+    home, env = empty_home(tiny_models, tmp_path)
     article = SEEDS / "003_74ed4e50eb75564b.txt"
     result = CliRunner().invoke(app, ["digest", str(article), "-o", str(tmp_path / "out"), "--fast",
                                       "--format", "json", "-q"], env=env)
@@ -100,21 +105,21 @@ def test_a_first_digest_fetches_exactly_the_pinned_models_it_needs_then_goes_on(
             sorted(f.path for f in entry.files)
     data = json.loads((tmp_path / "out" / f"{article.stem}.json").read_text(encoding="utf-8"))
     assert data["models"]["translate"]["alias"] == "tiny-nllb" and data["summary"]["method"] == "abstractive"
+    fetched = sum(len(lock.get(a).files) for a in ("tiny-nllb", "tiny-bart"))
+    assert len(local_hub) == fetched
     again = CliRunner().invoke(app, ["digest", str(article), "-o", str(tmp_path / "out2"), "--fast", "--format",
                                      "json", "-q"], env=env)
-    assert again.exit_code == 0 and len(local_hub) == sum(len(lock.get(a).files) for a in ("tiny-nllb", "tiny-bart"))
+    assert again.exit_code == 0 and len(local_hub) == fetched  # nothing fetched twice
     shutil.rmtree(home)
     offline = CliRunner().invoke(app, ["digest", str(article), "-o", str(tmp_path / "out3"), "--offline", "-q"],
                                  env=env)
-    assert offline.exit_code == 3 and len(local_hub) == sum(len(lock.get(a).files) for a in ("tiny-nllb", "tiny-bart"))
+    assert offline.exit_code == 3 and len(local_hub) == fetched
 
 
 def test_a_first_batch_fetches_the_models_before_its_workers_start(
     tiny_models: Path, tmp_path: Path, local_hub: list[str]
 ) -> None:
-    home = tmp_path / "home"
-    env = {"MTDIGEST_HOME": str(home), "MTDIGEST_LOCK": str(tiny_models / "models.lock"),
-           "MTDIGEST_CACHE": str(tmp_path / "c.sqlite")}
+    home, env = empty_home(tiny_models, tmp_path)
     result = CliRunner().invoke(app, ["batch", str(SEEDS / "003_74ed4e50eb75564b.txt"), "-o", str(tmp_path / "out"),
                                       "--fast", "--format", "json", "-q"], env=env)
     assert result.exit_code == 0, result.output
