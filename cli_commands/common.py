@@ -15,9 +15,14 @@ from typing import Annotated, Any, NoReturn, Optional, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TaskID, TextColumn, TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from mt.errors import MtdigestError
+from mt.progress import SUMMARIZE, TRANSLATE, WRITE
 
 stdout = Console()
 stderr = Console(stderr=True)
@@ -107,34 +112,52 @@ def interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+class RateColumn(ProgressColumn):
+    """Items per second of a stage (rich's own speed column counts bytes)."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f}/s" if speed else "", style="progress.data.speed")
+
+
+class StageBars:
+    """The CLI's `mt.progress.Progress`: one bar per stage (translate, summarize, write), each with its
+    total from the start, its rate and the time left; rich redraws them ten times a second."""
+
+    LABELS = {TRANSLATE: "translate (sentences)", SUMMARIZE: "summarize (articles)", WRITE: "write (articles)"}
+
+    def __init__(self, bars: Progress) -> None:
+        self.bars = bars
+        self.tasks: dict[str, TaskID] = {}
+
+    def start(self, stage: str, total: float) -> None:
+        if total > 0 and stage not in self.tasks:  # nothing left to do (all cached) draws no bar
+            self.tasks[stage] = self.bars.add_task(self.LABELS.get(stage, stage), total=total)
+
+    def advance(self, stage: str, amount: float = 1) -> None:
+        if stage in self.tasks:
+            self.bars.advance(self.tasks[stage], amount)
+
+
 @contextlib.contextmanager
-def progress_bars(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A progress callback drawing one bar per article and one overall (on stderr)."""
-    if quiet or not stderr.is_terminal:
+def progress_bars(quiet: bool, console: Console | None = None) -> Iterator[StageBars | None]:
+    """Stage bars on stderr (None when quiet or not on a terminal)."""
+    console = console or stderr
+    if quiet or not console.is_terminal:
         yield None
         return
     bars = Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description:<22}"),
         BarColumn(),
         MofNCompleteColumn(),
+        RateColumn(),
+        TimeRemainingColumn(),
         TimeElapsedColumn(),
-        console=stderr,
+        console=console,
         transient=False,
     )
-    tasks: dict[str, TaskID] = {}
-    overall = bars.add_task("all articles", total=0)
-    done: dict[str, int] = {}
-
-    def advance(article_id: str, count: int, total: int) -> None:
-        if article_id not in tasks:
-            tasks[article_id] = bars.add_task(article_id, total=total)
-            bars.update(overall, total=(bars.tasks[overall].total or 0) + total)
-        bars.update(tasks[article_id], completed=count)
-        bars.advance(overall, count - done.get(article_id, 0))
-        done[article_id] = count
-
     with bars:
-        yield advance
+        yield StageBars(bars)
 
 
 def pull_bars(quiet: bool) -> Any:

@@ -38,7 +38,7 @@ from digest.stories import Evidence, evidence_of, group_stories
 from mt.article import SCHEMA_VERSION, Article
 from mt.output import check_writable
 from mt.pipeline import TranslateSettings
-from mt.translate import ProgressCallback
+from mt.progress import Progress
 
 SUMMARY_SENTENCES_PER_SOURCE = 2
 MAX_HEADLINE = 160  # characters
@@ -198,7 +198,7 @@ def reuse_digests(articles: list[Article], digest_dir: Path) -> list[Article]:
 def run_brief(
     inputs: Sequence[str], output: Path, formats: Sequence[str], settings: TranslateSettings,
     summary: SummarySettings, date: str | None = None, since: str | None = None, until: str | None = None,
-    progress: ProgressCallback | None = None,
+    progress: Progress | None = None,
 ) -> DigestReport:
     """Digest what is not digested yet, group into stories, write the brief (and each article's digest)."""
     from digest.brief_render import render_brief

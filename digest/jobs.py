@@ -8,7 +8,7 @@ nothing half-written is left and nothing already written is lost.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from pathlib import Path
@@ -22,8 +22,8 @@ from mt.article import Article, article_error, unique_ids
 from mt.cache import TranslationCache
 from mt.errors import InputError, MtdigestError, OutputError
 from mt.output import check_writable, write_atomic
-from mt.pipeline import JobReport, TranslateSettings, TranslationSession, translate_inputs
-from mt.translate import ProgressCallback
+from mt.pipeline import JobReport, TranslateSettings, TranslationSession, translate_inputs, untranslated
+from mt.progress import SUMMARIZE, TRANSLATE, WRITE, Progress
 
 
 @dataclass
@@ -102,7 +102,7 @@ def write_outputs(articles: list[Article], output: Path, formats: Sequence[str],
 
 def run_translate(
     inputs: Sequence[str], output: Path, formats: Sequence[str], settings: TranslateSettings,
-    progress: ProgressCallback | None = None,
+    progress: Progress | None = None,
 ) -> JobReport:
     """Read, translate and write every input; failures are reported, not fatal to the batch."""
     check_writable(output)
@@ -120,7 +120,7 @@ CHUNK_SENTENCES = 512
 
 def run_digest(
     inputs: Sequence[str], output: Path, formats: Sequence[str], settings: TranslateSettings,
-    summary: SummarySettings, from_json: bool = False, progress: ProgressCallback | None = None,
+    summary: SummarySettings, from_json: bool = False, progress: Progress | None = None,
 ) -> DigestReport:
     """Translate (what is not yet translated), summarize, and write digests plus an index."""
     check_writable(output)
@@ -148,27 +148,51 @@ def write_reported(path: Path, text: str, report: JobReport) -> None:
 
 def digest_articles(
     articles: list[Article], output: Path, formats: Sequence[str], settings: TranslateSettings,
-    summary: SummarySettings, report: DigestReport, progress: ProgressCallback | None = None,
+    summary: SummarySettings, report: DigestReport, progress: Progress | None = None,
 ) -> None:
-    """Translate what is untranslated, summarize what has no summary, write each article's files."""
-    pending = [a for a in articles if any(s.english is None for s in a.sentences())]
-    pending_ids = {id(a) for a in pending}
+    """Translate what is untranslated, summarize what has no summary, write each article's files.
+
+    What the cache holds is filled first, with no model: then the work left (sentences to translate,
+    summaries to make) is known before any model time, and only the models that work needs are loaded —
+    none at all for a fully cached re-run.
+    """
     with TranslationSession(settings) as session:
-        wanted = _summary_model(articles, summary, session.lock)
+        pending = [a for a in articles if untranslated(a)]
+        filled = session.fill_cached(pending)
+        report.stats.append(filled)
+        pending = [a for a in pending if untranslated(a)]
+        pending_ids = {id(a) for a in pending}
+        entry = _summary_model(articles, summary, session.lock)
+        making = {id(a) for a in articles if _needs_summary(a, summary) and (
+            id(a) in pending_ids or entry is None or session.cache is None
+            or not _summary_cached(a, entry, summary, session.cache))}
         # Every model the job needs is fetched (first use) or named as missing here, before any work.
-        session.prepare(pending, also=[wanted] if wanted else [])
-        summarizer = _summarizer(wanted, settings, summary)
+        session.prepare(pending, also=[entry] if entry is not None and making else [])
+        summarizer = _summarizer(entry, settings, summary)  # never loaded when every summary is cached
+        if progress:
+            progress.start(TRANSLATE, filled.missing)
+            progress.start(SUMMARIZE, len(making) if summary.method != "none" else 0)
+            progress.start(WRITE, len(articles))
         for chunk in _chunks(articles):
             todo = [a for a in chunk if id(a) in pending_ids]
             if todo:
                 translated = session.translate(todo, progress)
                 report.failed += translated.failed
                 report.stats += translated.stats
-            chunk = _succeeded(chunk, report)
+            done = _succeeded(chunk, report)
             if summary.method != "none":
-                _summarize(chunk, summarizer, summary, report, session.cache)
-                chunk = _succeeded(chunk, report)
-            report.articles += write_outputs(chunk, output, formats, report)
+                def summarized(article: Article) -> None:
+                    if progress and id(article) in making:
+                        progress.advance(SUMMARIZE)
+
+                _summarize(done, summarizer, summary, report, session.cache, summarized)
+                if progress:  # the failed articles' summaries will not be made
+                    kept = {id(a) for a in done}
+                    progress.advance(SUMMARIZE, sum(id(a) in making and id(a) not in kept for a in chunk))
+                done = _succeeded(done, report)
+            report.articles += write_outputs(done, output, formats, report)
+            if progress:
+                progress.advance(WRITE, len(chunk))
 
 
 def _chunks(articles: list[Article]) -> Iterator[list[Article]]:
@@ -189,10 +213,16 @@ def _needs_summary(article: Article, summary: SummarySettings) -> bool:
 
 
 def _summary_model(articles: list[Article], summary: SummarySettings, lock: Lock) -> ModelEntry | None:
-    """The abstractive model this job needs: only when some article needs an abstractive summary."""
+    """The abstractive model this job would use: only when some article needs an abstractive summary."""
     if summary.method != "abstractive" or not any(_needs_summary(a, summary) for a in articles):
         return None
     return lock.summarizer()
+
+
+def _summary_cached(article: Article, entry: ModelEntry, summary: SummarySettings, cache: TranslationCache) -> bool:
+    from summarize.core import summary_cached
+
+    return summary_cached(article, entry, summary.options(), cache, summary.sentences, summary.ratio)
 
 
 def _summarizer(entry: ModelEntry | None, settings: TranslateSettings, summary: SummarySettings) -> Any:
@@ -205,7 +235,7 @@ def _summarizer(entry: ModelEntry | None, settings: TranslateSettings, summary: 
 
 
 def _summarize(articles: list[Article], summarizer: Any, summary: SummarySettings, report: JobReport,
-               cache: TranslationCache | None) -> None:
+               cache: TranslationCache | None, summarized: Callable[[Article], None]) -> None:
     from summarize import summarize
 
     for article in articles:
@@ -217,6 +247,7 @@ def _summarize(articles: list[Article], summarizer: Any, summary: SummarySetting
         except InputError as error:  # this article's trouble; a missing or corrupt model (loaded on the first
             # summary the cache lacks) stops the run with its own exit code
             report.failed.append(article_error(article, error))
+        summarized(article)
 
 
 def _succeeded(articles: list[Article], report: JobReport) -> list[Article]:

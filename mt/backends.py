@@ -271,3 +271,23 @@ class TransformersModel(Seq2SeqModel):
         input_ids = torch.tensor([row + [pad] * (width - len(row)) for row in ids], device=self.device)
         attention = torch.tensor([[1] * len(row) + [0] * (width - len(row)) for row in ids], device=self.device)
         return input_ids, attention
+
+
+class LazyModel:
+    """A model loaded on first use: its lock `entry` is known at once (all a cache lookup needs), the
+    tokenizer and weights only when the cache lacks something; other attributes are the loaded model's."""
+
+    def __init__(self, entry: ModelEntry, load: Callable[[], Any]) -> None:
+        self.entry = entry
+        self._load = load
+
+    @functools.cached_property
+    def loaded(self) -> Any:
+        return self._load()
+
+    @property
+    def is_loaded(self) -> bool:
+        return "loaded" in self.__dict__
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.loaded, name)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from modelstore.lock import ModelEntry
-from mt.backends import resolve_engine
+from mt.backends import LazyModel, resolve_engine
 from mt.engine import TranslationEngine
 
 
@@ -26,3 +27,21 @@ def load_translator(
     from mt.engine_transformers import TransformersEngine
 
     return TransformersEngine(entry, source, device=device, precision=precision)
+
+
+class LazyTranslator(LazyModel):
+    """A translator loaded on first use: a job whose every sentence is cached never loads the model, nor
+    needs its files. Until loaded it describes itself as engine "cache" (nothing ran)."""
+
+    @property
+    def engine_name(self) -> str:
+        return self.loaded.engine_name if self.is_loaded else "cache"
+
+    @property
+    def precision(self) -> str | None:
+        return self.loaded.precision if self.is_loaded else None
+
+    def describe(self) -> dict[str, Any]:
+        if self.is_loaded:
+            return self.loaded.describe()
+        return {**self.entry.describe(), "engine": "cache", "device": None, "precision": None}

@@ -21,11 +21,12 @@ from modelstore.lock import Lock, ModelEntry, load_lock, parse_choice
 from mt.article import Article, article_error
 from mt.backends import ENGINES, TRANSFORMERS_PRECISIONS
 from mt.cache import TranslationCache
-from mt.engine import DecodingOptions, TranslationEngine
+from mt.engine import DecodingOptions
 from mt.errors import MtdigestError, UsageError
 from mt.glossary import load_glossary
-from mt.loading import load_translator
-from mt.translate import ProgressCallback, TranslateOptions, TranslationStats, pass_through, translate_articles
+from mt.loading import LazyTranslator, load_translator
+from mt.progress import TRANSLATE, Progress
+from mt.translate import TranslateOptions, TranslationStats, pass_through, translate_articles
 
 
 @dataclass
@@ -137,7 +138,7 @@ class TranslationSession:
         )
         self.glossary = load_glossary(settings.glossary) if settings.glossary else None
         self.cache = TranslationCache() if settings.use_cache else None
-        self.engines: dict[str, TranslationEngine] = {}
+        self.engines: dict[str, LazyTranslator] = {}
 
     def __enter__(self) -> TranslationSession:
         return self
@@ -146,37 +147,77 @@ class TranslationSession:
         if self.cache:
             self.cache.close()
 
+    def engine(self, alias: str) -> LazyTranslator:
+        """The session's translator for a lock alias, loaded on its first sentence the cache lacks."""
+        if alias not in self.engines:
+            s, entry = self.settings, self.lock.get(alias)
+            self.engines[alias] = LazyTranslator(
+                entry, lambda: load_translator(entry, s.engine, s.device, s.precision))
+        return self.engines[alias]
+
+    def fill_cached(self, articles: list[Article]) -> TranslationStats:
+        """Fill every sentence the cache has (no model is loaded; English passes through); `missing` of the
+        result is how many are left for the models: the translation's total, known before any model time."""
+        groups, _ = choose_translators(articles, self.lock, self.settings.model)
+        total = TranslationStats()
+        for alias, group in groups.items():
+            if not alias:
+                for article in group:
+                    pass_through(article)
+                continue
+            stats = translate_articles(group, self.engine(alias), self.options, self.cache, self.glossary,
+                                       cached_only=True)
+            total.units, total.cached = total.units + stats.units, total.cached + stats.cached
+            total.missing += stats.missing
+        return total
+
     def prepare(self, articles: list[Article], also: Sequence[ModelEntry] = ()) -> list[MtdigestError]:
-        """Load every model these articles need now (fetching the missing ones on first use, with `also`,
-        e.g. the summarizer, in the same go), so a missing one stops the job before any work."""
+        """Load every model these articles still need (fetching the missing ones on first use, with `also`,
+        e.g. the summarizer, in the same go), so a missing one stops the job before any work. Articles the
+        cache has whole need none: their translators are not even looked for."""
         groups, failed = choose_translators(articles, self.lock, self.settings.model)
-        needed = [self.lock.get(alias) for alias in groups if alias and alias not in self.engines]
-        ensure_models([*needed, *also], offline=self.settings.offline, progress=self.settings.pull_progress)
-        for alias in groups:
-            if alias and alias not in self.engines:
-                s = self.settings
-                self.engines[alias] = load_translator(self.lock.get(alias), s.engine, s.device, s.precision)
+        needed = []
+        for alias, group in groups.items():
+            engine = self.engine(alias) if alias else None
+            if engine is not None and not engine.is_loaded and any(untranslated(a) for a in group):
+                needed.append(engine)
+        ensure_models([*(e.entry for e in needed), *also], offline=self.settings.offline,
+                      progress=self.settings.pull_progress)
+        for engine in needed:
+            engine.loaded  # noqa: B018 - loaded now, so a broken model stops the job before any work
         return failed
 
-    def translate(self, articles: list[Article], progress: ProgressCallback | None = None) -> JobReport:
+    def translate(self, articles: list[Article], progress: Progress | None = None) -> JobReport:
         """Translate articles in place; English passes through; unfit articles are reported."""
         report = JobReport(failed=self.prepare(articles))
         groups, _ = choose_translators(articles, self.lock, self.settings.model)
         for alias, group in groups.items():
             if alias:
                 report.stats.append(translate_articles(
-                    group, self.engines[alias], self.options, self.cache, self.glossary, progress))
+                    group, self.engine(alias), self.options, self.cache, self.glossary, progress))
             else:
                 for article in group:
                     pass_through(article)
         return report
 
 
+def untranslated(article: Article) -> bool:
+    """Whether its title or some sentence still lacks its English."""
+    return bool(article.title.source.strip()) and article.title.english is None or any(
+        s.english is None for s in article.sentences())
+
+
 def translate_inputs(
     articles: list[Article],
     settings: TranslateSettings,
-    progress: ProgressCallback | None = None,
+    progress: Progress | None = None,
 ) -> JobReport:
-    """Translate already-read articles in place, loading each needed model once."""
+    """Translate already-read articles in place, loading each needed model once (none when the cache has
+    every sentence)."""
     with TranslationSession(settings) as session:
-        return session.translate(articles, progress)
+        filled = session.fill_cached(articles)
+        if progress:
+            progress.start(TRANSLATE, filled.missing)
+        report = session.translate([a for a in articles if untranslated(a)], progress)
+        report.stats.insert(0, filled)
+        return report

@@ -22,9 +22,7 @@ from mt.qa.degenerate import degeneration
 from mt.engine import DecodingOptions, TranslationEngine
 from mt.errors import BrokenModelError
 from mt.glossary import Glossary, Term, glossary_flags
-
-ProgressCallback = Callable[[str, int, int], None]
-"""Called as (article id, units done, units total) whenever an article advances."""
+from mt.progress import TRANSLATE, Progress
 
 
 @dataclass(frozen=True)
@@ -46,6 +44,7 @@ class TranslationStats:
     degenerate: int = 0
     unusable: int = 0  # units whose English came back empty or still degenerate after the retry
     oom_splits: int = 0
+    missing: int = 0  # units a cache-only pass (`cached_only=True`) left for the model
     seconds: float = 0.0
 
 
@@ -86,40 +85,57 @@ def translate_articles(
     options: TranslateOptions | None = None,
     cache: TranslationCache | None = None,
     glossary: Glossary | None = None,
-    progress: ProgressCallback | None = None,
+    progress: Progress | None = None,
+    cached_only: bool = False,
 ) -> TranslationStats:
-    """Fill `english` (and flags) of every title and sentence; English articles pass through."""
+    """Fill `english` (and flags) of every title and sentence; English articles pass through.
+
+    Cache lookups need only the engine's lock entry, so a fully cached job never touches the model (a
+    `mt.loading.LazyTranslator` then never loads). `cached_only`: fill what the cache has and leave the rest
+    (`stats.missing` of them) untranslated; only articles left complete are checked and signed.
+    `progress`: advanced in `TRANSLATE` units, one per sentence the model translates (cache hits excluded).
+    """
     options = options or TranslateOptions()
     started = time.perf_counter()
     stats = TranslationStats()
-    model = {**engine.describe(), "options": asdict(options), "signature": signature(engine, options)}
     units = [unit for article in articles for unit in _units(article)]
     stats.units = len(units)
+    described, decoding = engine.entry.describe(), options.decoding.as_dict()
     for unit in units:
         if glossary:
             unit.text, unit.fired = glossary.apply(unit.text)
-        unit.key = cache_key(model, options.decoding.as_dict(), unit.language, unit.text)
-    done: dict[str, int] = defaultdict(int)
-    totals: dict[str, int] = defaultdict(int)
-    for unit in units:
-        totals[unit.article.id] += 1
-
-    def finish(unit: _Unit, english: str, flags: list[Flag]) -> None:
-        unit.assign(english, flags)
-        done[unit.article.id] += 1
-        if progress:
-            progress(unit.article.id, done[unit.article.id], totals[unit.article.id])
-
+        unit.key = cache_key(described, decoding, unit.language, unit.text)
     hits = cache.get_many(u.key for u in units) if cache else {}
     todo: list[_Unit] = []
     for unit in units:
         if unit.key in hits:
             english, flags = hits[unit.key]
             stats.cached += 1
-            finish(unit, english, [Flag(**f) for f in flags])
+            unit.assign(english, [Flag(**f) for f in flags])
         else:
             todo.append(unit)
-    _translate_units(todo, engine, options, stats, finish, cache)
+    if cached_only:  # the articles left incomplete are counted when they are translated
+        stats.missing = len(todo)
+        incomplete = {id(unit.article) for unit in todo}
+        articles = [a for a in articles if id(a) not in incomplete]
+        units = [u for u in units if id(u.article) not in incomplete]
+        stats.units = stats.cached = len(units)
+    else:
+        _translate_units(todo, engine, options, stats, cache, progress)
+        _check_broken(todo, engine, stats, cache)
+    model = {**engine.describe(), "signature": signature(engine, options), "decoding": decoding}
+    for article in articles:
+        if article.language != "en":
+            article.models["translate"] = model
+            check_article(article, glossary)  # quality flags on every pair (numbers, script, length, names)
+    stats.seconds = time.perf_counter() - started
+    _record_timings(articles, units, stats.seconds)
+    return stats
+
+
+def _check_broken(todo: list[_Unit], engine: TranslationEngine, stats: TranslationStats,
+                  cache: TranslationCache | None) -> None:
+    """BrokenModelError when a sizeable job got no usable English at all: the model, not the text, is at fault."""
     if len(todo) >= BROKEN_MODEL_UNITS and stats.unusable == len(todo):
         if cache:  # never serve a broken model's output again, even once its files are repaired
             cache.delete_many(unit.key for unit in todo)
@@ -128,15 +144,6 @@ def translate_articles(
             f"returned no usable English for any of {len(todo)} sentences (all empty or degenerate): its files may "
             f"be wrong or damaged; check them with `mtdigest models verify {engine.entry.alias}`"
         )
-    for article in articles:
-        if article.language != "en":
-            article.models["translate"] = {k: v for k, v in model.items() if k != "options"} | {
-                "decoding": options.decoding.as_dict()
-            }
-            check_article(article, glossary)  # quality flags on every pair (numbers, script, length, names)
-    stats.seconds = time.perf_counter() - started
-    _record_timings(articles, units, stats.seconds)
-    return stats
 
 
 def pass_through(article: Article) -> None:
@@ -181,8 +188,8 @@ def _translate_units(
     engine: TranslationEngine,
     options: TranslateOptions,
     stats: TranslationStats,
-    finish: Callable[[_Unit, str, list[Flag]], None],
     cache: TranslationCache | None,
+    progress: Progress | None,
 ) -> None:
     """Translate per language in waves, so an interrupted run keeps (and caches) every finished wave."""
     by_language: dict[str, list[_Unit]] = defaultdict(list)
@@ -196,7 +203,7 @@ def _translate_units(
             if len(unit.pieces) > 1:
                 unit.flags.append(Flag("split", f"translated in {len(unit.pieces)} clause pieces"))
         for wave in _waves(group, options.max_batch_tokens * WAVE_BATCHES):
-            _translate_wave(wave, tokens, engine, options, stats)
+            _translate_wave(wave, tokens, engine, options, stats, progress)
             finished = []
             for unit in wave:
                 english = " ".join(part for part in unit.english if part)
@@ -205,7 +212,7 @@ def _translate_units(
                     flags.append(Flag("empty_output", "the model returned no English for this sentence"))
                 if not english or any(f.code == "degenerate" for f in flags):
                     stats.unusable += 1
-                finish(unit, english, flags)
+                unit.assign(english, flags)
                 finished.append((unit.key, english, [asdict(f) for f in flags]))
             if cache:
                 cache.put_many(engine.entry.alias, finished)
@@ -248,12 +255,21 @@ def _waves(units: list[_Unit], budget: int) -> list[list[_Unit]]:
 
 
 def _translate_wave(
-    wave: list[_Unit], tokens: _Tokens, engine: TranslationEngine, options: TranslateOptions, stats: TranslationStats
+    wave: list[_Unit], tokens: _Tokens, engine: TranslationEngine, options: TranslateOptions,
+    stats: TranslationStats, progress: Progress | None,
 ) -> None:
-    """Fill `unit.english` for every piece of the wave; repeated pieces are translated once."""
+    """Fill `unit.english` for every piece of the wave; repeated pieces are translated once.
+
+    Progress moves with every batch, by the wave's sentences in proportion to the pieces that batch did.
+    """
     texts = list(dict.fromkeys(piece for unit in wave for piece in unit.pieces))
     stats.pieces += len(texts)
-    outputs = _run(engine, [tokens.ids(t) for t in texts], options.decoding, options.max_batch_tokens, stats)
+
+    def did(pieces: int) -> None:
+        if progress:
+            progress.advance(TRANSLATE, len(wave) * pieces / len(texts))
+
+    outputs = _run(engine, [tokens.ids(t) for t in texts], options.decoding, options.max_batch_tokens, stats, did)
     bad = [n for n, (text, out) in enumerate(zip(texts, outputs)) if degeneration(text, out)]
     notes: dict[str, list[Flag]] = {}
     if bad:
@@ -279,8 +295,10 @@ def _run(
     decoding: DecodingOptions,
     max_batch_tokens: int,
     stats: TranslationStats,
+    did: Callable[[int], None] = lambda pieces: None,
 ) -> list[str]:
-    """Translate tokenized texts in token-budget batches and return outputs in input order."""
+    """Translate tokenized texts in token-budget batches and return outputs in input order (`did`: called
+    with each finished batch's size)."""
     def run(rows: list[list[int]]) -> list[str]:
         stats.batches += 1
         return engine.translate_ids(rows, decoding)
@@ -292,6 +310,7 @@ def _run(
     for batch in batches_by_tokens([len(row) for row in ids], max_batch_tokens):
         for index, english in zip(batch, halving_on_oom(run, [ids[i] for i in batch], halved)):
             outputs[index] = english
+        did(len(batch))
     return outputs
 
 

@@ -99,6 +99,16 @@ def summarize(
     return summary
 
 
+def summary_cached(article: Article, entry: ModelEntry, options: SummaryOptions, cache: TranslationCache,
+                   sentences: int | None = None, ratio: float | None = None) -> bool:
+    """Whether `summarize` would serve this (translated) article's abstractive summary from `cache`, with no
+    model: what lets a job know before any model time which summaries it must make, and whether it needs
+    the summarizer at all."""
+    pairs = english_sentences(article)
+    key = summary_key(entry, options, target_sentences(len(pairs), sentences, ratio), pairs)
+    return cache.get_summary(key) is not None
+
+
 def summary_key(entry: ModelEntry, options: SummaryOptions, count: int, pairs: list[tuple[str, str]]) -> str:
     """Cache key of an abstractive summary: the model's revision, the options, the length and the English by id
     (the engine is not part of it, as for translations)."""

@@ -8,16 +8,14 @@ Inputs must fit the model's window; `summarize.chunking` makes sure they do.
 
 from __future__ import annotations
 
-import functools
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from modelstore.ensure import EXTRACTIVE_HINT
 from modelstore.lock import ModelEntry
-from mt.backends import Seq2SeqModel, halving_on_oom, resolve_engine
+from mt.backends import LazyModel, Seq2SeqModel, halving_on_oom, resolve_engine
 from mt.errors import ModelMissing
 
 DEFAULT_WINDOW = 1024
@@ -90,20 +88,9 @@ class Summarizer(Seq2SeqModel, ABC):
         """Generated ids for a batch of tokenized inputs."""
 
 
-class LazySummarizer:
+class LazySummarizer(LazyModel):
     """A summarizer loaded on first use: its lock `entry` is known at once (enough for the summary cache),
     the model (tokenizer and weights) only when a summary is not in the cache."""
-
-    def __init__(self, entry: ModelEntry, load: Callable[[], Summarizer]) -> None:
-        self.entry = entry
-        self._load = load
-
-    @functools.cached_property
-    def loaded(self) -> Summarizer:
-        return self._load()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.loaded, name)
 
 
 def load_summarizer(

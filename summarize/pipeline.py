@@ -28,7 +28,8 @@ from mt.errors import InputError, MtdigestError
 from mt.loading import load_translator
 from mt.output import check_writable, write_atomic
 from mt.pipeline import JobReport, TranslateSettings, choose_translators, translate_inputs
-from mt.translate import ProgressCallback, pass_through
+from mt.progress import SUMMARIZE, Progress
+from mt.translate import pass_through
 from summarize.core import METHODS, summarize
 from summarize.engine import Summarizer, SummaryOptions, load_summarizer
 from summarize.length import target_sentences
@@ -51,7 +52,7 @@ class SummarizeRequest:
     options: SummaryOptions | None = None  # default: the summarizer's, with the translation's beam size
 
 
-def run_summarize(request: SummarizeRequest, progress: ProgressCallback | None = None) -> JobReport:
+def run_summarize(request: SummarizeRequest, progress: Progress | None = None) -> JobReport:
     """Read, translate (where needed), summarize and write every input; bad inputs are reported, not fatal."""
     _check(request)
     articles: list[Article] = []
@@ -81,17 +82,19 @@ def run_summarize(request: SummarizeRequest, progress: ProgressCallback | None =
     failed_ids = {getattr(e, "article_id", None) for e in report.failed}
     options = request.options or SummaryOptions(beam_size=request.translate.beam_size)
     back_options = DecodingOptions(beam_size=request.translate.beam_size)
-    for number, article in enumerate(articles, start=1):
-        if article.id in failed_ids:
-            continue
+    todo = [a for a in articles if a.id not in failed_ids]
+    if progress:
+        progress.start(SUMMARIZE, len(todo))
+    for article in todo:
         try:
             summarize(article, summarizer, method=request.method, sentences=request.sentences, ratio=request.ratio,
                       back_translator=back.get(article.language or ""), options=options, back_options=back_options)
         except MtdigestError as error:
             report.failed.append(article_error(article, error))
             continue
-        if progress:
-            progress("summaries", number, len(articles))
+        finally:
+            if progress:
+                progress.advance(SUMMARIZE)
         try:
             rendered = {fmt: render_summary(article, fmt) for fmt in request.formats}
             for fmt, text in rendered.items():
