@@ -94,7 +94,9 @@ def inspect(
     from ingest import read_inputs
 
     failed = 0
-    with input_limit(max_input_mb):
+    from cli_commands.fetch import reading_urls
+
+    with input_limit(max_input_mb), reading_urls():
         items = list(read_inputs(inputs))
     for item in items:
         if isinstance(item, MtdigestError):
