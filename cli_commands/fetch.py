@@ -53,15 +53,16 @@ def reading_urls(delay: float = 1.0) -> Iterator[None]:
 
 
 def fetch_sources(urls: list[str], feeds: Path | None, archive: Path, since: str | None,
-                  max_per_feed: int | None, delay: float) -> FetchReport:
-    """Fetch the URLs and the feed list into `archive` (`fetch` and `brief --feeds`)."""
+                  max_per_feed: int | None, delay: float, **client: float) -> FetchReport:
+    """Fetch the URLs and the feed list into `archive` (`fetch` and `brief --feeds`); `client`: more
+    `ClientSettings` (timeouts, retries)."""
     from fetch import ClientSettings, FeedSource, FetchSettings, fetch_archive, load_feed_list
 
     check_date(since, "--since")
     sources = [FeedSource(url) for url in urls] + (load_feed_list(feeds) if feeds else [])
     if not sources:
         usage_error("nothing to fetch: give feed or page URLs, or --feeds FILE")
-    settings = FetchSettings(since=since, max_per_feed=max_per_feed, client=ClientSettings(delay=delay))
+    settings = FetchSettings(since=since, max_per_feed=max_per_feed, client=ClientSettings(delay=delay, **client))  # type: ignore[arg-type]
     return fetch_archive(archive, sources, settings)
 
 
@@ -83,10 +84,15 @@ def fetch(
     since: Annotated[Optional[str], typer.Option(help="Leave out feed entries published before YYYY-MM-DD.")] = None,
     max_per_feed: MaxPerFeedOpt = None,
     delay: DelayOpt = 1.0,
+    timeout: Annotated[float, typer.Option(min=0.01, help="Seconds to wait for a server's answer (and for each "
+                                           "part of it) before giving up.")] = 30.0,
+    retries: Annotated[int, typer.Option(min=0, help="Retries after a 429 or 5xx answer, a timeout or a dropped "
+                                         "connection (waiting as Retry-After says, else 1, 2, 4 s).")] = 3,
     quiet: QuietOpt = False,
 ) -> None:
     """Fetch what is new in outlets' feeds (and pages) into an archive that `mtdigest brief ARCHIVE` reads."""
-    report = fetch_sources(urls or [], feeds, output, since, max_per_feed, delay)
+    report = fetch_sources(urls or [], feeds, output, since, max_per_feed, delay, read_timeout=timeout,
+                           connect_timeout=min(timeout, 10.0), retries=retries)
     for error in report.failed:
         stderr.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
     tell(report, output, quiet)

@@ -1,0 +1,268 @@
+"""`mtdigest fetch` and its client against a local site (tests/fetch_site.py), asserting from the server's log."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from fetch import ClientSettings, FeedSource, FetchError, FetchSettings, PoliteClient, fetch_archive, page_article
+from fetch.state import STATE_NAME
+from ingest.readers import read_path
+from tests.fetch_site import ROBOTS, SEEDS, Site, atom, rss, seed_page, serve
+
+FAST = ClientSettings(delay=0.0, read_timeout=0.5, connect_timeout=0.5, retries=1, backoff=0.05)
+DELAY = 0.2
+PERSIAN, ARABIC = ("000", "002", "003"), ("001", "004")
+ENGLISH = ("<html><body><article><h1>Syria and Iran sign a new air defence deal</h1><p>The defence ministers of "
+           "Syria and Iran signed a new air defence agreement in Damascus on Sunday.</p><p>Officials said the "
+           "agreement would be carried out over the next 5 years.</p></article></body></html>")
+
+
+def seed(prefix: str) -> Path:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path
+
+
+def published(prefix: str) -> str | None:
+    (article,) = read_path(seed(prefix))
+    return article.published  # type: ignore[union-attr]
+
+
+def page_path(prefix: str) -> str:
+    return f"/news/{seed(prefix).stem}.html"
+
+
+def persian_feed(prefixes: tuple[str, ...]) -> str:
+    return rss("Persian seeds", [(seed(p).stem, page_path(p), published(p)) for p in prefixes])
+
+
+def build_site(persian: tuple[str, ...] = PERSIAN) -> Site:
+    """Robots.txt, the seeds as pages (004 in Windows-1256, declared only in the HTTP header), a Persian RSS
+    feed (of the `persian` seeds) and an Arabic Atom feed of them."""
+    site = Site()
+    site.add("/robots.txt", ROBOTS, "text/plain")
+    for prefix in PERSIAN + ("001",):
+        site.add(page_path(prefix), seed_page(seed(prefix)))
+    site.add(page_path("004"), seed_page(seed("004"), "windows-1256", meta=False), "text/html; charset=windows-1256")
+    site.add_feed("/fa/rss.xml", persian_feed(persian), "application/rss+xml", '"fa-1"')
+    site.add_feed("/ar/atom.xml", atom("Arabic seeds", [
+        (seed(p).stem, page_path(p), published(p)) for p in ARABIC]), "application/atom+xml", '"ar-1"')
+    return site
+
+
+@pytest.fixture()
+def site() -> Iterator[Site]:
+    with serve(build_site()) as running:
+        yield running
+
+
+def feed_list(site: Site, path: Path, extra: str = "") -> Path:
+    path.write_text(f'[[feeds]]\nurl = "{site.url("/fa/rss.xml")}"\noutlet = "Persian seeds"\nlanguage = "fa"\n\n'
+                    f'[[feeds]]\nurl = "{site.url("/ar/atom.xml")}"\nlanguage = "ar"\n' + extra, encoding="utf-8")
+    return path
+
+
+def run_fetch(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["fetch", *args, "--delay", str(DELAY), "--timeout", "0.5", "--retries", "1"])
+    return result.exit_code, result.output
+
+
+def article_pages(site: Site) -> list[str]:
+    return [r.path for r in site.log if r.path.startswith("/news/")]
+
+
+# ------------------------------------------------------------------------------------------- the client
+
+def test_robots_txt_forbidden_path_is_never_requested(site: Site) -> None:
+    site.add("/private/secret.html", seed_page(seed("000")))
+    with PoliteClient(FAST) as client, pytest.raises(FetchError, match="robots.txt forbids") as caught:
+        client.get(site.url("/private/secret.html"))
+    assert caught.value.path == site.url("/private/secret.html")
+    assert [r.path for r in site.log] == ["/robots.txt"]
+
+
+def test_redirect_loops_and_long_chains_fail_naming_the_url(site: Site) -> None:
+    site.add("/loop-a", "", status=302, headers={"Location": "/loop-b"})
+    site.add("/loop-b", "", status=302, headers={"Location": "/loop-a"})
+    for hop in range(7):
+        site.add(f"/hop/{hop}", "", status=301, headers={"Location": f"/hop/{hop + 1}"})
+    site.add("/to-file", "", status=302, headers={"Location": "file:///etc/passwd"})
+    with PoliteClient(FAST) as client:
+        with pytest.raises(FetchError, match="redirect loop"):
+            client.get(site.url("/loop-a"))
+        with pytest.raises(FetchError, match="more than 5 redirects"):
+            client.get(site.url("/hop/0"))
+        with pytest.raises(FetchError, match="redirected to file"):
+            client.get(site.url("/to-file"))
+        with pytest.raises(FetchError, match="only http and https"):
+            client.get("file:///etc/passwd")
+    assert len(site.requests("/loop-a")) == 1 and len(site.requests("/hop/5")) == 1
+    assert not site.requests("/hop/6")  # the sixth redirect is never followed
+
+
+def test_a_500_then_200_endpoint_is_retried_after_its_retry_after(site: Site) -> None:
+    answers = iter([(500, {"Retry-After": "1"}, b"busy"), (200, {"Content-Type": "text/html"}, b"<p>ok</p>")])
+    site.routes["/flaky"] = lambda _: next(answers)
+    with PoliteClient(FAST) as client:
+        assert client.get(site.url("/flaky")).content == b"<p>ok</p>"
+    first, second = site.requests("/flaky")
+    assert second.at - first.at >= 0.95
+
+
+def test_slow_pages_time_out_and_big_or_wrong_bodies_are_refused(site: Site) -> None:
+    def slow(_: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        time.sleep(1.5)
+        return 200, {"Content-Type": "text/html"}, b"<p>late</p>"
+
+    site.routes["/slow"] = slow
+    site.add("/big", b"<p>" + b"x" * 5000 + b"</p>")
+    site.add("/picture", b"\x89PNG\r\n\x1a\n", "image/png")
+    settings = ClientSettings(delay=0.0, read_timeout=0.3, connect_timeout=0.3, retries=0, max_bytes=1000)
+    with PoliteClient(settings) as client:
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="timed out"):
+            client.get(site.url("/slow"))
+        assert time.monotonic() - started < 1.2
+        with pytest.raises(FetchError, match="MB limit"):
+            client.get(site.url("/big"))
+        with pytest.raises(FetchError, match="content type image/png"):
+            client.get(site.url("/picture"))
+
+
+def test_every_request_names_mtdigest_and_waits_its_turn_per_host(site: Site) -> None:
+    with PoliteClient(ClientSettings(delay=DELAY)) as client:
+        for prefix in PERSIAN:
+            client.get(site.url(page_path(prefix)))
+    assert all(r.headers["user-agent"].startswith("mtdigest/") for r in site.log)
+    times = [r.at for r in site.log]
+    assert len(times) == 4  # robots.txt, then the three pages
+    assert min(b - a for a, b in zip(times, times[1:])) >= DELAY - 0.02
+
+
+def test_a_page_declared_windows_1256_only_in_its_header_is_decoded_by_it(site: Site) -> None:
+    with PoliteClient(FAST) as client:
+        response = client.get(site.url(page_path("004")))
+    assert b"charset" not in response.content.lower() and response.charset == "windows-1256"
+    article = page_article(response)
+    (from_file,) = read_path(seed("004"))
+    assert article.url == site.url(page_path("004"))
+    assert article.language == "ar" and article.title.source == from_file.title.source  # type: ignore[union-attr]
+    assert "باقري" in " ".join(s.source for s in article.sentences())
+
+
+# ------------------------------------------------------------------------------------------- the archive
+
+def test_fetch_archives_the_feeds_and_the_second_morning_fetches_only_what_is_new(tmp_path: Path) -> None:
+    with serve(build_site(persian=("000", "002"))) as site:  # 003 appears the next morning
+        morning_runs(site, tmp_path)
+
+
+def morning_runs(site: Site, tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    feeds = feed_list(site, tmp_path / "feeds.toml")
+    code, output = run_fetch("--feeds", str(feeds), "-o", str(archive))
+    assert code == 0, output
+    stored = sorted(archive.glob("*.json"))
+    assert [p.name[:3] for p in stored] == ["000", "001", "002", "004"]
+    assert len(list((archive / "raw").iterdir())) == 4 and (archive / STATE_NAME).is_file()
+    for path in stored:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert data["schema_version"] == 1 and data["url"].startswith(site.base + "/news/")
+        assert data["language"] == ("fa" if path.name[:3] in PERSIAN else "ar") and data["paragraphs"]
+        assert data["published"] == published(path.name[:3]) or published(path.name[:3]) is None
+        assert data["outlet"]
+    persian = json.loads(stored[0].read_text(encoding="utf-8"))
+    assert persian["outlet"] == "Persian seeds"  # the feed list's outlet wins
+    assert (archive / "raw" / f"{stored[3].stem}.html").read_bytes() == seed_page(seed("004"), "windows-1256", False)
+    times = [r.at for r in site.log]
+    assert min(b - a for a, b in zip(times, times[1:])) >= DELAY - 0.02  # one host: one request per DELAY
+    assert "fetched 4 new article(s)" in output
+
+    first_pages = article_pages(site)
+    site.log.clear()
+    code, output = run_fetch("--feeds", str(feeds), "-o", str(archive))
+    assert code == 0, output
+    assert article_pages(site) == []  # nothing downloaded again
+    for feed in ("/fa/rss.xml", "/ar/atom.xml"):
+        (request,) = site.requests(feed)
+        assert request.headers["if-none-match"] and request.headers["if-modified-since"]
+    assert "2 feed(s) unchanged" in output
+
+    # The next morning the Persian feed has one more entry: only that page is downloaded.
+    site.add_feed("/fa/rss.xml", persian_feed(PERSIAN), "application/rss+xml", '"fa-2"', hour=13)
+    site.log.clear()
+    code, output = run_fetch("--feeds", str(feeds), "-o", str(archive))
+    assert code == 0, output
+    assert article_pages(site) == [page_path("003")] and len(first_pages) == 4
+    assert "fetched 1 new article(s)" in output and "1 feed(s) unchanged" in output
+    assert len(list(archive.glob("*.json"))) == 5
+
+
+def test_bad_input_is_one_line_per_url_and_the_rest_is_fetched(site: Site, tmp_path: Path) -> None:
+    site.add("/broken.xml", "<rss version='2.0'><channel><title>broken</tit", "application/rss+xml")
+    site.add("/private/secret.html", seed_page(seed("000")))
+    site.add("/english.html", ENGLISH)
+    site.add("/empty.html", "<html><body><nav>Home</nav></body></html>")
+    site.add("/always-500.html", "", status=500)
+    site.add("/loop.html", "", status=302, headers={"Location": "/loop.html"})
+    site.add("/copy/of-001.html", seed_page(seed("001")))
+
+    def slow(_: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        time.sleep(1.5)
+        return 200, {"Content-Type": "text/html"}, b""
+
+    site.routes["/slow.html"] = slow
+    bad = ["/missing.html", "/always-500.html", "/slow.html", "/loop.html", "/empty.html", "/english.html",
+           "/private/secret.html"]
+    site.add_feed("/mixed.xml", rss("mixed", [(p, p, None) for p in bad] + [("good", page_path("003"), None)]),
+                  "application/rss+xml", '"m"')
+    site.add_feed("/copies.xml", rss("copies", [("copy", "/copy/of-001.html", None)]), "application/rss+xml", '"c"')
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[feeds]]\nurl = "{site.url("/mixed.xml")}"\nlanguage = "fa"\n'
+                     f'[[feeds]]\nurl = "{site.url("/broken.xml")}"\n'
+                     f'[[feeds]]\nurl = "{site.url("/ar/atom.xml")}"\n'
+                     f'[[feeds]]\nurl = "{site.url("/copies.xml")}"\n', encoding="utf-8")
+    archive = tmp_path / "archive"
+    code, output = run_fetch("--feeds", str(feeds), "-o", str(archive))
+    assert code == 1
+    lines = output.splitlines()
+    for path in bad + ["/broken.xml"]:
+        named = [line for line in lines if site.url(path) in line and line.startswith("error:")]
+        assert len(named) == 1, (path, output)
+    assert any(line.startswith("duplicate: ") and "of-001" in line for line in lines)  # 001 is in two feeds
+    assert sorted(p.name[:3] for p in archive.glob("*.json")) == ["001", "003", "004"]
+    assert not site.requests("/private/secret.html")
+    assert not [p for p in archive.rglob("*") if p.name.endswith(".part")]
+
+
+def test_an_interrupted_fetch_resumes_without_refetching_what_it_stored(
+        site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fetch.archive
+
+    archive = tmp_path / "archive"
+    sources = [FeedSource(site.url("/fa/rss.xml")), FeedSource(site.url("/ar/atom.xml"))]
+    written = []
+    real = fetch.archive.write_atomic
+
+    def interrupted(path: Path, text: str | bytes) -> None:
+        if path.suffix == ".json" and len(written) == 2:
+            raise KeyboardInterrupt
+        real(path, text)
+        if path.suffix == ".json":
+            written.append(path)
+
+    monkeypatch.setattr(fetch.archive, "write_atomic", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fetch_archive(archive, sources, FetchSettings(client=FAST))
+    monkeypatch.setattr(fetch.archive, "write_atomic", real)
+    report = fetch_archive(archive, sources, FetchSettings(client=FAST))
+    assert len(written) == 2 and len(report.stored) == 3 and not report.failed
+    pages = article_pages(site)
+    assert all(pages.count(page_path(p.name[:3])) == 1 for p in written)  # stored before: not downloaded again
+    assert not [p for p in archive.rglob("*") if p.name.endswith(".part")]
