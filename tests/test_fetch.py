@@ -266,3 +266,17 @@ def test_an_interrupted_fetch_resumes_without_refetching_what_it_stored(
     pages = article_pages(site)
     assert all(pages.count(page_path(p.name[:3])) == 1 for p in written)  # stored before: not downloaded again
     assert not [p for p in archive.rglob("*") if p.name.endswith(".part")]
+
+
+def test_the_example_feed_list_loads_and_says_its_urls_are_unverified(tmp_path: Path) -> None:
+    from fetch import load_feed_list
+    from mt.errors import UsageError
+
+    example = Path(__file__).resolve().parent.parent / "feeds.example.toml"
+    sources = load_feed_list(example)
+    assert {s.language for s in sources} == {"fa", "ar"} and all(s.url.startswith("https://") for s in sources)
+    assert "UNVERIFIED" in example.read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[feeds]]\noutlet = "no url"\n', encoding="utf-8")
+    with pytest.raises(UsageError, match="feed 1 has no url"):
+        load_feed_list(bad)
