@@ -62,3 +62,11 @@ def test_urls_are_inputs_of_the_commands_that_read_articles(site: Site, tiny_mod
                                       "--fast", "-q"], env=env)
     assert result.exit_code == 0, result.output
     assert sorted(p.name[:3] for p in (tmp_path / "sum").glob("*.json")) == ["001", "004"]
+
+
+def test_batch_reads_urls_in_the_driver(site: Site, tiny_models: Path, tmp_path: Path) -> None:
+    env = env_for(tiny_models, tmp_path / "cache.sqlite")
+    result = CliRunner().invoke(app, ["batch", site.url(page_path("001")), site.url("/missing.html"),
+                                      "-o", str(tmp_path / "out"), "--method", "extractive", "--fast", "-q"], env=env)
+    assert result.exit_code == 1 and f"{site.url('/missing.html')}: HTTP 404" in result.output
+    assert [p.name[:3] for p in (tmp_path / "out").glob("*.json") if p.name[0].isdigit()] == ["001"]
