@@ -86,10 +86,10 @@ class _Archiver:
 
     def source(self, source: FeedSource) -> None:
         """A feed (its new entries) or an article page named on the command line or in the feed list."""
-        if self.state.status(canonical_url(source.url)):
+        key = canonical_url(source.url)
+        if self.state.status(key):
             self.report.seen += 1  # a page stored earlier (feeds are never recorded as pages)
             return
-        key = canonical_url(source.url)
         try:
             response = self.client.get(source.url, headers=self.state.validators(key))
             if response.status == 304:
