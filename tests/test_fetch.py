@@ -280,3 +280,19 @@ def test_the_example_feed_list_loads_and_says_its_urls_are_unverified(tmp_path: 
     bad.write_text('[[feeds]]\noutlet = "no url"\n', encoding="utf-8")
     with pytest.raises(UsageError, match="feed 1 has no url"):
         load_feed_list(bad)
+
+
+def test_a_site_whose_robots_txt_fails_is_left_alone(site: Site) -> None:
+    site.add("/robots.txt", "", status=503)
+    with PoliteClient(FAST) as client, pytest.raises(FetchError, match="robots.txt could not be read"):
+        client.get(site.url(page_path("000")))
+    assert {r.path for r in site.log} == {"/robots.txt"}  # asked (and retried), the page never
+
+
+def test_canonical_urls_drop_what_never_changes_the_article() -> None:
+    from fetch import article_id_for, canonical_url
+
+    same = ["HTTPS://Example.org:443/news/12?b=2&a=1&utm_source=rss#top", "https://example.org/news/12?a=1&b=2"]
+    assert canonical_url(same[0]) == canonical_url(same[1]) == "https://example.org/news/12?a=1&b=2"
+    assert article_id_for(same[0]) == article_id_for(same[1]) != article_id_for("https://example.org/news/13")
+    assert article_id_for("https://example.org/news/12").startswith("12-")
