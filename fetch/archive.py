@@ -137,13 +137,12 @@ class _Archiver:
             return
         article_id = article_id_for(keys[1])
         try:
-            article = page_article(response, article_id, source.outlet, published)
+            article = page_article(response, article_id, source.outlet, published, feed_title)
             _check_language(article, source)
         except InputError as error:  # no article, another language: for good, never fetched again
             self.state.remember(keys, "rejected")
             self.report.failed.append(type(error)(asked, error.problem))
             return
-        article.outlet = article.outlet or feed_title
         digest = fingerprint(article)
         if twin := self.state.same_content(digest):
             self.state.remember(keys, "duplicate", twin[0])

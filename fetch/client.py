@@ -42,7 +42,8 @@ class ClientSettings:
 
     delay: float = 1.0  # seconds between two requests to one host
     connect_timeout: float = 10.0
-    read_timeout: float = 30.0
+    read_timeout: float = 30.0  # for the answer to start, and between two parts of it
+    total_timeout: float = 120.0  # for the whole body: a server dripping bytes is not waited on forever
     retries: int = 3  # extra attempts after a 429, a 5xx, a timeout or a dropped connection
     backoff: float = 1.0  # first wait before a retry (doubling), when the server names none
     max_wait: float = 120.0  # the longest Retry-After honoured; a longer one fails the URL
@@ -153,8 +154,9 @@ class PoliteClient:
             reason = httpx.codes.get_reason_phrase(response.status)
             raise FetchError(url, f"HTTP {response.status} {reason}".strip(), response.status)
         kind = response.content_type
-        if accept is not None and kind and kind not in accept and not kind.endswith("+xml"):
-            raise FetchError(url, f"content type {kind}: not a web page or a feed", response.status)
+        if accept is not None and kind and kind not in accept and not (kind.endswith("+xml") and accept != PAGE_TYPES):
+            wanted = "a web page" if accept == PAGE_TYPES else "a web page or a feed"
+            raise FetchError(url, f"content type {kind}: not {wanted}", response.status)
         return response
 
     def _wait_turn(self, url: str) -> None:
@@ -201,9 +203,13 @@ class PoliteClient:
         if declared.isdigit() and int(declared) > cap:
             raise FetchError(url, f"{refused} (Content-Length {declared})", answer.status_code)
         chunks, size = [], 0
+        deadline = time.monotonic() + self.settings.total_timeout
         for chunk in answer.iter_bytes():
             size += len(chunk)
             if size > cap:
                 raise FetchError(url, refused, answer.status_code)
+            if time.monotonic() > deadline:
+                raise FetchError(url, f"still sending after {self.settings.total_timeout:g} s: given up",
+                                 answer.status_code)
             chunks.append(chunk)
         return b"".join(chunks)

@@ -14,12 +14,15 @@ from mt.errors import InputError
 
 
 def page_article(response: Response, article_id: str | None = None, outlet: str | None = None,
-                 published: str | None = None) -> Article:
+                 published: str | None = None, feed_title: str | None = None) -> Article:
     """The article of a fetched page, decoded from the header's charset, the meta tag or detection; `url` is
-    where the page came from, `outlet` and `published` (from a feed, when known) win over the page's own."""
+    where the page came from. `outlet` (the feed list's) and `published` (the feed entry's) win over the
+    page's own; the feed's title names the outlet only when nothing else does."""
     text, _ = decode_page(response.content, response.url, response.charset)
-    return from_html(text, source_path=response.url, article_id=article_id or article_id_for(response.url),
-                     url=response.url, outlet=outlet, published=published)
+    article = from_html(text, source_path=response.url, article_id=article_id or article_id_for(response.url),
+                        url=response.url, outlet=outlet, published=published)
+    article.outlet = article.outlet or feed_title
+    return article
 
 
 def read_url(url: str, client: PoliteClient) -> Iterator[Article | InputError]:
@@ -40,6 +43,7 @@ def read_url(url: str, client: PoliteClient) -> Iterator[Article | InputError]:
         yield InputError(url, feed.problem)
     for entry in feed.entries:
         try:
-            yield page_article(client.get(entry.url, accept=PAGE_TYPES), outlet=feed.title, published=entry.published)
+            yield page_article(client.get(entry.url, accept=PAGE_TYPES), published=entry.published,
+                               feed_title=feed.title)
         except InputError as error:
             yield error

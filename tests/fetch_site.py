@@ -17,7 +17,9 @@ from pathlib import Path
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 ROBOTS = "User-agent: *\nDisallow: /private/\n"
-Answer = tuple[int, dict[str, str], bytes]
+# A body given as a list of parts is sent part by part, DRIP seconds apart (a server that dribbles).
+Answer = tuple[int, dict[str, str], "bytes | list[bytes]"]
+DRIP = 0.2
 
 
 @dataclass
@@ -72,9 +74,14 @@ def serve(site: Site) -> contextlib.AbstractContextManager[Site]:
                 self.send_response(status)
                 for name, value in extra.items():
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
+                parts = body if isinstance(body, list) else [body]
+                self.send_header("Content-Length", str(sum(map(len, parts))))
                 self.end_headers()
-                self.wfile.write(body)
+                for number, part in enumerate(parts):
+                    if number:
+                        self.wfile.flush()
+                        time.sleep(DRIP)
+                    self.wfile.write(part)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a timeout test)
 

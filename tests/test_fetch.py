@@ -121,14 +121,18 @@ def test_slow_pages_time_out_and_big_or_wrong_bodies_are_refused(site: Site) -> 
         return 200, {"Content-Type": "text/html"}, b"<p>late</p>"
 
     site.routes["/slow"] = slow
+    site.routes["/drip"] = lambda _: (200, {"Content-Type": "text/html"}, [b"<p>", *[b"x"] * 10, b"</p>"])
     site.add("/big", b"<p>" + b"x" * 5000 + b"</p>")
     site.add("/picture", b"\x89PNG\r\n\x1a\n", "image/png")
-    settings = ClientSettings(delay=0.0, read_timeout=0.3, connect_timeout=0.3, retries=0, max_bytes=1000)
+    settings = ClientSettings(delay=0.0, read_timeout=0.3, connect_timeout=0.3, total_timeout=0.5, retries=0,
+                              max_bytes=1000)
     with PoliteClient(settings) as client:
         started = time.monotonic()
         with pytest.raises(FetchError, match="timed out"):
             client.get(site.url("/slow"))
         assert time.monotonic() - started < 1.2
+        with pytest.raises(FetchError, match="still sending after 0.5 s"):  # each part within the read timeout
+            client.get(site.url("/drip"))
         with pytest.raises(FetchError, match="MB limit"):
             client.get(site.url("/big"))
         with pytest.raises(FetchError, match="content type image/png"):
