@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
@@ -175,8 +176,10 @@ def morning_runs(site: Site, tmp_path: Path) -> None:
     stored = sorted(archive.glob("*.json"))
     assert [p.name[:3] for p in stored] == ["000", "001", "002", "004"]
     assert len(list((archive / "raw").iterdir())) == 4 and (archive / STATE_NAME).is_file()
+    schema = json.loads((SEEDS.parent / "digest" / "schema" / "article-v1.schema.json").read_text(encoding="utf-8"))
     for path in stored:
         data = json.loads(path.read_text(encoding="utf-8"))
+        jsonschema.validate(data, schema)
         assert data["schema_version"] == 1 and data["url"].startswith(site.base + "/news/")
         assert data["language"] == ("fa" if path.name[:3] in PERSIAN else "ar") and data["paragraphs"]
         assert data["published"] == published(path.name[:3]) or published(path.name[:3]) is None
@@ -243,6 +246,14 @@ def test_bad_input_is_one_line_per_url_and_the_rest_is_fetched(site: Site, tmp_p
     assert sorted(p.name[:3] for p in archive.glob("*.json")) == ["001", "003", "004"]
     assert not site.requests("/private/secret.html")
     assert not [p for p in archive.rglob("*") if p.name.endswith(".part")]
+
+    # The next run tries again what may work then (404, 500, timeout, the loop) and nothing that cannot.
+    site.log.clear()
+    code, output = run_fetch("--feeds", str(feeds), "-o", str(archive))
+    assert code == 1
+    asked = {r.path for r in site.log}
+    assert {"/missing.html", "/always-500.html", "/slow.html", "/loop.html", "/mixed.xml"} <= asked
+    assert not asked & {"/empty.html", "/english.html", "/copy/of-001.html", page_path("003"), page_path("001")}
 
 
 def test_an_interrupted_fetch_resumes_without_refetching_what_it_stored(
