@@ -18,7 +18,7 @@ from cli_commands.common import (
     translation_options,
     usage_error,
 )
-from cli_commands.fetch import DelayOpt, FeedsOpt, MaxPerFeedOpt, fetch_sources, tell
+from cli_commands.fetch import DelayOpt, FeedsOpt, MaxPerFeedOpt, fetch_sources, tell_fetched
 
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def brief(
     if feeds is not None:  # fetch what is new, then brief the archive
         archive = archive or (output.parent / f"{output.stem}-archive" if single else output / "archive")
         fetched = fetch_sources([], feeds, archive, since, max_per_feed, delay)
-        tell(fetched, archive, quiet)
+        tell_fetched(fetched, archive, quiet)
         inputs.append(str(archive))
     elif not inputs:
         usage_error("no INPUT: give files, directories or URLs to brief, or --feeds FILE")

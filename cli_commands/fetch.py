@@ -6,7 +6,7 @@ import contextlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -29,7 +29,7 @@ def check_date(value: str | None, option: str) -> None:
 
 
 @contextlib.contextmanager
-def reading_urls(delay: float = 1.0) -> Iterator[None]:
+def reading_urls() -> Iterator[None]:
     """While a command runs, its `http://`/`https://` inputs are fetched (one polite client for all of them)
     and read as pages or feeds; ingestion itself never goes to the network."""
     from ingest.readers import url_reader
@@ -40,7 +40,7 @@ def reading_urls(delay: float = 1.0) -> Iterator[None]:
         from fetch import ClientSettings, PoliteClient, read_url
 
         if not clients:
-            clients.append(PoliteClient(ClientSettings(delay=delay)))
+            clients.append(PoliteClient(ClientSettings()))
         return read_url(url, clients[0])
 
     token = url_reader.set(read)
@@ -53,7 +53,7 @@ def reading_urls(delay: float = 1.0) -> Iterator[None]:
 
 
 def fetch_sources(urls: list[str], feeds: Path | None, archive: Path, since: str | None,
-                  max_per_feed: int | None, delay: float, **client: float) -> FetchReport:
+                  max_per_feed: int | None, delay: float, **client: Any) -> FetchReport:
     """Fetch the URLs and the feed list into `archive` (`fetch` and `brief --feeds`); `client`: more
     `ClientSettings` (timeouts, retries)."""
     from fetch import ClientSettings, FeedSource, FetchSettings, fetch_archive, load_feed_list
@@ -62,11 +62,11 @@ def fetch_sources(urls: list[str], feeds: Path | None, archive: Path, since: str
     sources = [FeedSource(url) for url in urls] + (load_feed_list(feeds) if feeds else [])
     if not sources:
         usage_error("nothing to fetch: give feed or page URLs, or --feeds FILE")
-    settings = FetchSettings(since=since, max_per_feed=max_per_feed, client=ClientSettings(delay=delay, **client))  # type: ignore[arg-type]
+    settings = FetchSettings(since=since, max_per_feed=max_per_feed, client=ClientSettings(delay=delay, **client))
     return fetch_archive(archive, sources, settings)
 
 
-def tell(report: FetchReport, archive: Path, quiet: bool) -> None:
+def tell_fetched(report: FetchReport, archive: Path, quiet: bool) -> None:
     """The duplicates, then (unless quiet) one line of what the run did; failures are the caller's to print."""
     for line in report.duplicates:
         say(f"duplicate: {line}")
@@ -95,6 +95,6 @@ def fetch(
                            connect_timeout=min(timeout, 10.0), retries=retries)
     for error in report.failed:
         stderr.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
-    tell(report, output, quiet)
+    tell_fetched(report, output, quiet)
     if report.failed:
         raise typer.Exit(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import time
 import tomllib
 from dataclasses import dataclass
@@ -64,12 +65,26 @@ def _date(entry: dict) -> str | None:
     return time.strftime("%Y-%m-%d", parsed) if parsed else None
 
 
+_FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf")
+# What may come before a document's first element: the XML declaration, processing instructions, comments.
+_PROLOG = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!doctype[^>]*>)", re.S | re.I)
+
+
+def _starts_like_a_feed(data: bytes) -> bool:
+    """Whether the document's first element is a feed's (servers do send RSS as `text/html`)."""
+    head = data[:2048].removeprefix(b"\xef\xbb\xbf")
+    pos = 0
+    while prolog := _PROLOG.match(head, pos):
+        pos = prolog.end()
+    return head[pos:].lstrip().lower().startswith(_FEED_ROOTS)
+
+
 def parse_feed(data: bytes, url: str, content_type: str = "") -> Feed | None:
     """The feed in `data`, or None when `data` is no feed (an HTML page, to be read as an article).
-    A document served as XML that holds no feed is a `FetchError` naming the URL."""
+    A document served as a feed or as XML that holds no feed is a `FetchError` naming the URL."""
     import feedparser
 
-    if content_type in ("text/html", "application/xhtml+xml"):
+    if content_type in ("text/html", "application/xhtml+xml") and not _starts_like_a_feed(data):
         return None
     parsed = feedparser.parse(io.BytesIO(data), response_headers={"content-location": url,
                                                                    "content-type": content_type or "text/xml"})
@@ -78,7 +93,7 @@ def parse_feed(data: bytes, url: str, content_type: str = "") -> Feed | None:
     if isinstance(problem, benign):
         problem = None
     if not parsed.version or (problem is not None and not parsed.entries):
-        if content_type and ("xml" in content_type or "rss" in content_type or "atom" in content_type):
+        if content_type.endswith(("xml", "rss", "atom")) or _starts_like_a_feed(data):
             raise FetchError(url, f"malformed feed: {problem or 'no RSS or Atom elements'}")
         return None
     entries = [Entry(urljoin(url, e["link"]), e.get("title") or None, _date(e))

@@ -311,3 +311,21 @@ def test_canonical_urls_drop_what_never_changes_the_article() -> None:
     assert canonical_url(same[0]) == canonical_url(same[1]) == "https://example.org/news/12?a=1&b=2"
     assert article_id_for(same[0]) == article_id_for(same[1]) != article_id_for("https://example.org/news/13")
     assert article_id_for("https://example.org/news/12").startswith("12-")
+
+
+def test_rss_1_0_and_feeds_served_as_html_are_read_as_feeds() -> None:
+    from fetch import parse_feed
+
+    rdf = ('<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+           'xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+           '<channel rdf:about="http://x/"><title>RDF seeds</title><link>http://x/</link><description>d</description>'
+           '</channel><item rdf:about="http://x/a"><title>a</title><link>http://x/a</link>'
+           "<dc:date>2024-03-18T10:00:00Z</dc:date></item></rdf:RDF>").encode()
+    feed = parse_feed(rdf, "http://x/rss", "application/rdf+xml")
+    assert feed is not None and feed.title == "RDF seeds"
+    assert [(e.url, e.published) for e in feed.entries] == [("http://x/a", "2024-03-18")]
+    as_html = parse_feed(rss("mislabelled", [("a", "/a", None)]).encode(), "http://x/feed", "text/html")
+    assert as_html is not None and [e.url for e in as_html.entries] == ["http://x/a"]
+    assert parse_feed(seed_page(seed("000")), "http://x/page", "text/html") is None
+    with pytest.raises(FetchError, match="malformed feed"):
+        parse_feed(b"<rss version='2.0'><channel><title>x</tit", "http://x/broken", "")
