@@ -73,11 +73,15 @@ class Response:
         return None
 
 
-def _check_scheme(url: str, asked: str) -> None:
-    scheme = urlsplit(url).scheme.lower()
+def _check_url(url: str, asked: str) -> None:
+    """Only http and https URLs with a host are fetched (`asked`: the URL whose redirects led here)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         where = "redirected to" if url != asked else "a"
         raise FetchError(asked, f"{where} {scheme or 'relative'}: URL; only http and https are fetched")
+    if not parts.hostname:
+        raise FetchError(asked, f"not a valid URL: {url!r} names no host")
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -98,14 +102,13 @@ def _retry_after(value: str | None) -> float | None:
 class PoliteClient:
     """`get(url)`: the final answer to one URL, redirects followed and checked, or a `FetchError`."""
 
-    def __init__(self, settings: ClientSettings | None = None, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, settings: ClientSettings | None = None) -> None:
         self.settings = settings or ClientSettings()
         s = self.settings
         self._http = httpx.Client(
             timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout),
             follow_redirects=False,
             headers={"User-Agent": s.agent},
-            transport=transport,
         )
         self._last: dict[str, float] = {}
         self.robots = Robots(s.agent, self._robots_txt)
@@ -125,7 +128,7 @@ class PoliteClient:
         visited = [url]
         current = url
         for _ in range(self.settings.max_redirects + 1):
-            _check_scheme(current, url)
+            _check_url(current, url)
             if obey_robots:
                 self.robots.check(current)
             response = self._request(current, url, headers)
@@ -140,11 +143,11 @@ class PoliteClient:
         raise FetchError(url, f"more than {self.settings.max_redirects} redirects (last: {current})")
 
     def _robots_txt(self, url: str) -> tuple[int, str]:
-        """(status, text) of a robots.txt; 0 when it could not be reached."""
+        """(status, text) of a robots.txt; when it could not be fetched, (the HTTP status or 0, why not)."""
         try:
             response = self.get(url, accept=None, obey_robots=False)
         except FetchError as error:
-            return error.status or 0, ""
+            return error.status or 0, error.problem
         return response.status, response.content.decode("utf-8", "replace")
 
     def _checked(self, url: str, response: Response, accept: tuple[str, ...] | None) -> Response:
@@ -185,6 +188,8 @@ class PoliteClient:
                         continue
                     body = b"" if answer.status_code in REDIRECTS | {304} else self._body(asked, answer)
                     return Response(str(answer.url), answer.status_code, answer.headers, body)
+            except httpx.InvalidURL as exc:
+                raise FetchError(asked, f"not a valid URL ({exc})") from None
             except httpx.TimeoutException:
                 if last:
                     raise FetchError(asked, f"timed out (connect {s.connect_timeout:g} s, read "

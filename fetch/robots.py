@@ -1,7 +1,7 @@
 """robots.txt, read once per site and obeyed (the standard library's parser, RFC 9309's rules for errors).
 
-No robots.txt (a 4xx answer) allows everything; a robots.txt that cannot be read (a 5xx answer, no connection)
-forbids everything for this run, as RFC 9309 asks, since the site may be down or overloaded.
+No robots.txt (a 4xx answer) allows everything; a robots.txt that cannot be read (a 5xx answer, no connection,
+a timeout) forbids everything for this run, as RFC 9309 asks, since the site may be down or overloaded.
 """
 
 from __future__ import annotations
@@ -25,12 +25,14 @@ class Robots:
     """Whether this client may fetch a URL; `read(url) -> (status, text)` gets a robots.txt."""
 
     def __init__(self, agent: str, read: Callable[[str], tuple[int, str]]) -> None:
+        """`read(url)`: (status, text) of a robots.txt, or (the HTTP status or 0, why it could not be fetched)."""
         self.agent = agent
         self._read = read
-        self._sites: dict[str, RobotFileParser | str] = {}
+        self._sites: dict[str, RobotFileParser | None | str] = {}
 
-    def _rules(self, url: str) -> RobotFileParser | str:
-        """The parsed robots.txt of the URL's site, or "allow"/"deny" for all of it."""
+    def _rules(self, url: str) -> RobotFileParser | None | str:
+        """The parsed robots.txt of the URL's site; None when it has none (all allowed); why it could not be
+        read (all forbidden)."""
         origin = _origin(url)
         if origin not in self._sites:
             status, text = self._read(f"{origin}/robots.txt")
@@ -39,19 +41,17 @@ class Robots:
                 parser.parse(text.splitlines())
                 self._sites[origin] = parser
             else:
-                self._sites[origin] = "allow" if 400 <= status < 500 else f"deny:{status}"
+                self._sites[origin] = None if 400 <= status < 500 else text or f"HTTP {status}"
         return self._sites[origin]
 
     def check(self, url: str) -> None:
         """Nothing when `url` may be fetched; a `FetchError` naming it and the rule otherwise."""
         rules = self._rules(url)
-        if rules == "allow":
+        if rules is None:
             return
         origin = _origin(url)
         if isinstance(rules, str):
-            status = rules.split(":", 1)[1]
-            why = f"HTTP {status}" if status != "0" else "no answer"
-            raise FetchError(url, f"{origin}/robots.txt could not be read ({why}): nothing on that site is "
+            raise FetchError(url, f"{origin}/robots.txt could not be read ({rules}): nothing on that site is "
                                   "fetched this run (RFC 9309)")
         if not rules.can_fetch(self.agent, url):
             raise FetchError(url, f"{origin}/robots.txt forbids fetching this path: not fetched")
