@@ -15,8 +15,16 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from ingest.readers import read_path
+
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 ROBOTS = "User-agent: *\nDisallow: /private/\n"
+PERSIAN, ARABIC = ("000", "002", "003"), ("001", "004")
+DELAY = 0.2  # seconds between two requests to the site in the tests: small, so they stay fast
 # A body given as a list of parts is sent part by part, DRIP seconds apart (a server that dribbles).
 Answer = tuple[int, dict[str, str], "bytes | list[bytes]"]
 DRIP = 0.2
@@ -59,6 +67,14 @@ class Site:
 
     def requests(self, path: str) -> list[Request]:
         return [r for r in self.log if r.path == path]
+
+
+@pytest.fixture(autouse=True)
+def straight_to_the_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy from the environment between the client and the local site (import this into a test module)."""
+    for name in ("http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
 
 
 def serve(site: Site) -> contextlib.AbstractContextManager[Site]:
@@ -141,3 +157,54 @@ def atom(title: str, entries: list[tuple[str, str, str | None]]) -> str:
 
 def _http_date(day: str) -> str:
     return format_datetime(datetime.fromisoformat(day).replace(hour=10, tzinfo=timezone.utc), usegmt=True)
+
+
+def seed(prefix: str) -> Path:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path
+
+
+def published(prefix: str) -> str | None:
+    (article,) = read_path(seed(prefix))
+    return article.published  # type: ignore[union-attr]
+
+
+def page_path(prefix: str) -> str:
+    return f"/news/{seed(prefix).stem}.html"
+
+
+def persian_feed(prefixes: tuple[str, ...]) -> str:
+    return rss("Persian seeds", [(seed(p).stem, page_path(p), published(p)) for p in prefixes])
+
+
+def build_site(persian: tuple[str, ...] = PERSIAN) -> Site:
+    """Robots.txt, the seeds as pages (004 in Windows-1256, declared only in the HTTP header), a Persian RSS
+    feed (of the `persian` seeds) and an Arabic Atom feed of them."""
+    site = Site()
+    site.add("/robots.txt", ROBOTS, "text/plain")
+    for prefix in PERSIAN + ("001",):
+        site.add(page_path(prefix), seed_page(seed(prefix)))
+    site.add(page_path("004"), seed_page(seed("004"), "windows-1256", meta=False), "text/html; charset=windows-1256")
+    site.add_feed("/fa/rss.xml", persian_feed(persian), "application/rss+xml", '"fa-1"')
+    site.add_feed("/ar/atom.xml", atom("Arabic seeds", [
+        (seed(p).stem, page_path(p), published(p)) for p in ARABIC]), "application/atom+xml", '"ar-1"')
+    return site
+
+
+@pytest.fixture()
+def site() -> Iterator[Site]:
+    with serve(build_site()) as running:
+        yield running
+
+
+def feed_list(site: Site, path: Path) -> Path:
+    """The site's two feeds as a feed list: the Persian one names its outlet, both declare their language."""
+    path.write_text(f'[[feeds]]\nurl = "{site.url("/fa/rss.xml")}"\noutlet = "Persian seeds"\nlanguage = "fa"\n\n'
+                    f'[[feeds]]\nurl = "{site.url("/ar/atom.xml")}"\nlanguage = "ar"\n', encoding="utf-8")
+    return path
+
+
+def run_fetch(*args: str) -> tuple[int, str]:
+    """`mtdigest fetch ARGS` with a small per-host delay and short timeouts: (exit code, output)."""
+    result = CliRunner().invoke(app, ["fetch", *args, "--delay", str(DELAY), "--timeout", "0.5", "--retries", "1"])
+    return result.exit_code, result.output

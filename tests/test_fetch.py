@@ -4,74 +4,23 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
 import pytest
-from typer.testing import CliRunner
 
-from cli import app
 from fetch import ClientSettings, FeedSource, FetchError, FetchSettings, PoliteClient, fetch_archive, page_article
 from fetch.state import STATE_NAME
 from ingest.readers import read_path
-from tests.fetch_site import ROBOTS, SEEDS, Site, atom, rss, seed_page, serve
+from tests.fetch_site import (  # noqa: F401 - fixtures: site, straight_to_the_loopback
+    DELAY, PERSIAN, SEEDS, Site, build_site, feed_list, page_path, persian_feed, published, rss, run_fetch, seed,
+    seed_page, serve, site, straight_to_the_loopback,
+)
 
 FAST = ClientSettings(delay=0.0, read_timeout=0.5, connect_timeout=0.5, retries=1, backoff=0.05)
-DELAY = 0.2
-PERSIAN, ARABIC = ("000", "002", "003"), ("001", "004")
 ENGLISH = ("<html><body><article><h1>Syria and Iran sign a new air defence deal</h1><p>The defence ministers of "
            "Syria and Iran signed a new air defence agreement in Damascus on Sunday.</p><p>Officials said the "
            "agreement would be carried out over the next 5 years.</p></article></body></html>")
-
-
-def seed(prefix: str) -> Path:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path
-
-
-def published(prefix: str) -> str | None:
-    (article,) = read_path(seed(prefix))
-    return article.published  # type: ignore[union-attr]
-
-
-def page_path(prefix: str) -> str:
-    return f"/news/{seed(prefix).stem}.html"
-
-
-def persian_feed(prefixes: tuple[str, ...]) -> str:
-    return rss("Persian seeds", [(seed(p).stem, page_path(p), published(p)) for p in prefixes])
-
-
-def build_site(persian: tuple[str, ...] = PERSIAN) -> Site:
-    """Robots.txt, the seeds as pages (004 in Windows-1256, declared only in the HTTP header), a Persian RSS
-    feed (of the `persian` seeds) and an Arabic Atom feed of them."""
-    site = Site()
-    site.add("/robots.txt", ROBOTS, "text/plain")
-    for prefix in PERSIAN + ("001",):
-        site.add(page_path(prefix), seed_page(seed(prefix)))
-    site.add(page_path("004"), seed_page(seed("004"), "windows-1256", meta=False), "text/html; charset=windows-1256")
-    site.add_feed("/fa/rss.xml", persian_feed(persian), "application/rss+xml", '"fa-1"')
-    site.add_feed("/ar/atom.xml", atom("Arabic seeds", [
-        (seed(p).stem, page_path(p), published(p)) for p in ARABIC]), "application/atom+xml", '"ar-1"')
-    return site
-
-
-@pytest.fixture()
-def site() -> Iterator[Site]:
-    with serve(build_site()) as running:
-        yield running
-
-
-def feed_list(site: Site, path: Path, extra: str = "") -> Path:
-    path.write_text(f'[[feeds]]\nurl = "{site.url("/fa/rss.xml")}"\noutlet = "Persian seeds"\nlanguage = "fa"\n\n'
-                    f'[[feeds]]\nurl = "{site.url("/ar/atom.xml")}"\nlanguage = "ar"\n' + extra, encoding="utf-8")
-    return path
-
-
-def run_fetch(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["fetch", *args, "--delay", str(DELAY), "--timeout", "0.5", "--retries", "1"])
-    return result.exit_code, result.output
 
 
 def article_pages(site: Site) -> list[str]:

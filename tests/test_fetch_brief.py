@@ -4,22 +4,15 @@ served by a local site tell the same stories as the brief over the seed files; U
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from tests.fetch_site import SEEDS, Site, serve
+from tests.fetch_site import (  # noqa: F401 - fixtures: site, straight_to_the_loopback
+    SEEDS, Site, feed_list, page_path, published, run_fetch, site, straight_to_the_loopback,
+)
 from tests.test_brief import env_for, run_brief, stories
-from tests.test_fetch import build_site, feed_list, page_path, published, run_fetch
-
-
-@pytest.fixture()
-def site() -> Iterator[Site]:
-    with serve(build_site()) as running:
-        yield running
 
 
 def test_fetch_then_brief_tells_the_stories_of_the_seed_files(site: Site, tiny_models: Path, tmp_path: Path) -> None:
