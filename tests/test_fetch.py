@@ -278,3 +278,26 @@ def test_rss_1_0_and_feeds_served_as_html_are_read_as_feeds() -> None:
     assert parse_feed(seed_page(seed("000")), "http://x/page", "text/html") is None
     with pytest.raises(FetchError, match="malformed feed"):
         parse_feed(b"<rss version='2.0'><channel><title>x</tit", "http://x/broken", "")
+
+
+def test_an_article_written_but_not_yet_recorded_when_killed_is_not_fetched_again(
+        site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fetch.state import FetchState
+
+    archive = tmp_path / "archive"
+    sources = [FeedSource(site.url("/ar/atom.xml"))]
+    real = FetchState.remember
+
+    def killed(self: FetchState, urls: list[str], status: str, *args: object) -> None:
+        if status == "stored":
+            raise KeyboardInterrupt  # after the article's files were written, before the state knew
+        real(self, urls, status, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FetchState, "remember", killed)
+    with pytest.raises(KeyboardInterrupt):
+        fetch_archive(archive, sources, FetchSettings(client=FAST))
+    (orphan,) = archive.glob("*.json")
+    monkeypatch.setattr(FetchState, "remember", real)
+    report = fetch_archive(archive, sources, FetchSettings(client=FAST))
+    assert [p.name for p in report.stored] != [orphan.name] and len(report.stored) == 1 and report.seen == 1
+    assert len([r for r in site.log if r.path == page_path(orphan.name[:3])]) == 1
