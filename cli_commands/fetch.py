@@ -13,7 +13,7 @@ import typer
 from cli_commands.common import QuietOpt, reports_errors, say, stderr, usage_error
 
 if TYPE_CHECKING:
-    from fetch import FetchReport
+    from fetch import FetchReport, PoliteClient
 
 FeedsOpt = Annotated[Optional[Path], typer.Option(
     "--feeds", help="TOML feed list: [[feeds]] with url, optional outlet and language (see feeds.example.toml).")]
@@ -34,9 +34,9 @@ def reading_urls() -> Iterator[None]:
     and read as pages or feeds; ingestion itself never goes to the network."""
     from ingest.readers import url_reader
 
-    clients: list = []  # made on the first URL: a command over files never loads the HTTP client
+    clients: list[PoliteClient] = []  # made on the first URL: a command over files never loads the HTTP client
 
-    def read(url: str) -> Iterator:
+    def read(url: str) -> Iterator[Any]:
         from fetch import ClientSettings, PoliteClient, read_url
 
         if not clients:
