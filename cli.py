@@ -1,6 +1,6 @@
 """`mtdigest` command line: parses options, shows progress, maps errors to exit codes.
 
-Everything it does is a call into the library (`ingest`, `mt`, `summarize`, `digest`,
+Everything it does is a call into the library (`fetch`, `ingest`, `mt`, `summarize`, `digest`,
 `modelstore`); the commands live in `cli_commands/`, one module per group, and this
 module assembles them into the app.
 """
@@ -18,6 +18,7 @@ from cli_commands.batch import batch
 from cli_commands.brief import brief
 from cli_commands.cache import cache_app
 from cli_commands.common import interrupt, route_messages, stdout
+from cli_commands.fetch import fetch
 from cli_commands.models import models_app
 
 app = typer.Typer(
@@ -28,7 +29,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-for command in (digest, brief, translate, summarize, compare, inspect, batch):
+for command in (fetch, digest, brief, translate, summarize, compare, inspect, batch):
     app.command()(command)
 app.add_typer(models_app, name="models")
 app.add_typer(cache_app, name="cache")

@@ -25,6 +25,7 @@ from cli_commands.common import (
     stdout,
     translation_options,
 )
+from cli_commands.fetch import reading_urls
 from mt.errors import MtdigestError
 
 
@@ -94,7 +95,7 @@ def inspect(
     from ingest import read_inputs
 
     failed = 0
-    with input_limit(max_input_mb):
+    with input_limit(max_input_mb), reading_urls():
         items = list(read_inputs(inputs))
     for item in items:
         if isinstance(item, MtdigestError):

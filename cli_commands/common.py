@@ -212,7 +212,7 @@ def finish(report: Any, quiet: bool, open_first: Path | None = None) -> None:
 
 
 InputsArg = Annotated[
-    list[str], typer.Argument(metavar="INPUT...", help="Files, directories, JSON/JSONL, or - for stdin.")
+    list[str], typer.Argument(metavar="INPUT...", help="Files, directories, JSON/JSONL, http(s) URLs, or - for stdin.")
 ]
 OutputOpt = Annotated[Path, typer.Option("-o", "--output", help="Directory for <article id>.<format> files.")]
 EngineOpt = Annotated[str, typer.Option(help="auto | ctranslate2 | transformers (auto: CTranslate2 when converted).")]
@@ -281,7 +281,9 @@ def translation_options(command: F) -> F:
     def wrapper(**kwargs: Any) -> Any:
         values = {name: kwargs.pop(name) for name, _, _ in TRANSLATION_OPTIONS}
         settings = translate_settings(**values)
-        with input_limit(settings.max_input_mb):
+        from cli_commands.fetch import reading_urls
+
+        with input_limit(settings.max_input_mb), reading_urls():
             return command(settings=settings, **kwargs)
 
     signature = inspect.Signature(own + shared)

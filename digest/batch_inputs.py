@@ -12,7 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ingest.readers import DEFAULT_MAX_INPUT_MB, files_under, max_input_mb, missing_reason, read_file, read_path
+from ingest.readers import (
+    DEFAULT_MAX_INPUT_MB, files_under, is_url, max_input_mb, missing_reason, read_file, read_path, read_url,
+)
+from mt.article import Article
 from mt.errors import InputError, MtdigestError
 
 
@@ -24,6 +27,9 @@ def list_inputs(inputs: Sequence[str], max_input_mb: float = DEFAULT_MAX_INPUT_M
         path = Path(item)
         if item == "-":
             rows.append({"path": "", "display": "-", "error": "batch reads files and directories, not standard input"})
+        elif is_url(item):  # fetched here, where the URL reader is installed, not in the workers
+            articles = [a.to_dict() if isinstance(a, Article) else str(a) for a in read_url(item)]
+            rows.append({"path": "", "display": item, "error": "", "fetched": json.dumps(articles, ensure_ascii=False)})
         elif path.is_dir():
             files = files_under(path)
             rows += [{"path": str(f.resolve()), "display": str(f), "error": ""} for f in files]
@@ -33,7 +39,7 @@ def list_inputs(inputs: Sequence[str], max_input_mb: float = DEFAULT_MAX_INPUT_M
             rows.append({"path": "", "display": item, "error": missing_reason(path)})
         else:
             rows.append({"path": str(path.resolve()), "display": item, "error": ""})
-    return [{"order": order, "max_input_mb": max_input_mb, **row} for order, row in enumerate(rows)]
+    return [{"order": order, "max_input_mb": max_input_mb, "fetched": "", **row} for order, row in enumerate(rows)]
 
 
 def read_input(row: dict[str, Any]) -> list[dict[str, Any]]:
@@ -41,6 +47,9 @@ def read_input(row: dict[str, Any]) -> list[dict[str, Any]]:
     base = {"order": int(row["order"]), "input": str(row["display"]), "input_sha256": ""}
     if row["error"]:
         return [{**base, "index": 0, "article": "", "error": str(row["error"])}]
+    if row["fetched"]:  # a URL: its articles (or errors) read in the driver
+        return [{**base, "index": index, "article": "" if isinstance(item, str) else json.dumps(item, ensure_ascii=False),
+                 "error": item if isinstance(item, str) else ""} for index, item in enumerate(json.loads(row["fetched"]))]
     path = Path(str(row["path"]))
     max_input_mb.set(float(row["max_input_mb"]))
     try:

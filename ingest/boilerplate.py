@@ -31,6 +31,9 @@ from ingest.normalize import ZWNJ, fold
 _FOLD_PATTERN = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا", ZWNJ: ""})
 
 
+_BULLETED = re.compile(r"\s*[-–•*▪●]\s")
+
+
 def _line(pattern: str) -> re.Pattern[str]:
     """A whole-line pattern over `fold`ed text (letters folded like the text), bullets allowed."""
     body = pattern.translate(_FOLD_PATTERN)
@@ -275,10 +278,15 @@ def strip_boilerplate(lines: list[str], title: str | None = None) -> Layout:
             if reason == "show_summary":
                 reasons[i] = "widget"
             j = pos + 1
+            bulleted = False
             while j < len(present) and reasons[present[j]] is None:
                 k = present[j]
                 if block == "read_more" and not is_headline_like(lines[k]):
                     break
+                # A page's extracted text has no blank lines: after bulleted summary points, prose is the body.
+                if block == "site_summary" and bulleted and not _BULLETED.match(lines[k]):
+                    break
+                bulleted = bulleted or bool(_BULLETED.match(lines[k]))
                 reasons[k] = block
                 if j + 1 < len(present) and present[j + 1] != k + 1:  # a blank line ends the block
                     break

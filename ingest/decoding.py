@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from mt.errors import InputError
 
@@ -60,3 +61,25 @@ def decode_bytes(data: bytes, where: str) -> tuple[str, str]:
     if _looks_binary(text):
         raise InputError(where, "binary data, not text: give .txt, .html, .json or .jsonl")
     return text, best.encoding
+
+
+# `<meta charset="...">` or `<meta http-equiv="Content-Type" content="text/html; charset=...">`, in the head.
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+_META_WINDOW = 4096
+
+
+def decode_page(data: bytes, where: str, declared: str | None = None) -> tuple[str, str]:
+    """(text, encoding) of a web page: a byte-order mark, else the charset the HTTP header declares, else the
+    page's `<meta>` charset, else `decode_bytes` (UTF-8, then detection). A declared charset the bytes do not
+    fit (or that Python does not know) is passed over for the next clue."""
+    if not data.startswith(tuple(bom for bom, _ in _BOMS)):
+        meta = _META_CHARSET.search(data[:_META_WINDOW])
+        for name in (declared, meta and meta.group(1).decode("ascii")):
+            if not name:
+                continue
+            try:
+                encoding = codecs.lookup(name).name
+                return data.decode(encoding), encoding
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return decode_bytes(data, where)

@@ -1,5 +1,5 @@
 """Inputs → articles: files (.txt in any common encoding, .html, .json, .jsonl), directories
-(recursive, sorted), and `-` for standard input.
+(recursive, sorted), `-` for standard input, and URLs (through the reader the caller installs).
 
 `read_inputs` never raises for a bad input: it yields an `InputError` naming the
 file (and the line, for JSON Lines) so that a batch goes on.
@@ -11,7 +11,7 @@ import errno
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -32,6 +32,24 @@ RECORD_FIELDS = "text or html (plus optional title, url, published, source, id)"
 # Inputs larger than this are refused before they are read whole (`/dev/zero` would fill the memory).
 DEFAULT_MAX_INPUT_MB = 50.0
 max_input_mb: ContextVar[float] = ContextVar("max_input_mb", default=DEFAULT_MAX_INPUT_MB)
+# `http://` and `https://` inputs are read by whoever installs a reader here (the command line installs the
+# `fetch` package's): ingestion itself never goes to the network.
+UrlReader = Callable[[str], Iterable[Article | InputError]]
+url_reader: ContextVar[UrlReader | None] = ContextVar("url_reader", default=None)
+
+
+def is_url(item: str) -> bool:
+    """Whether an input names a web page or feed rather than a file."""
+    return item[:8].lower().startswith(("http://", "https://"))
+
+
+def read_url(url: str) -> Iterator[Article | InputError]:
+    """The article(s) at `url`, through the installed URL reader."""
+    reader = url_reader.get()
+    if reader is None:
+        yield InputError(url, "a URL, and no web reader is installed (the mtdigest command line installs one)")
+        return
+    yield from reader(url)
 
 
 class TooLarge(Exception):
@@ -63,7 +81,8 @@ def _sniff(text: str) -> str:
     return "text"
 
 
-def _from_html(html: str, **hints: Any) -> Article:
+def from_html(html: str, **hints: Any) -> Article:
+    """The article of an HTML page (already decoded); `hints` (url, outlet, published, ...) win over the page's own."""
     page = extract_html(html)
     if not page.text.strip() and (depth := nesting_depth(html)) > MAX_PARSED_DEPTH:
         where = hints.get("source_path") or hints.get("article_id") or "<html>"
@@ -98,7 +117,7 @@ def _from_record(record: Any, where: str, source_path: str, default_id: str) -> 
         if isinstance(text, str) and text.strip():
             yield from prepare_articles(text, where=where, **hints)
         else:
-            yield _from_html(html or "", **hints)
+            yield from_html(html or "", **hints)
     except InputError as error:
         raise type(error)(where, error.problem) from None
 
@@ -166,7 +185,7 @@ def read_bytes(data: bytes, source_path: str, stem: str, kind: str | None = None
         return
     try:
         if kind == "html":
-            yield _from_html(text, source_path=source_path, article_id=stem)
+            yield from_html(text, source_path=source_path, article_id=stem)
         else:
             yield from prepare_articles(text, source_path=source_path, article_id=stem)
     except InputError as error:
@@ -253,6 +272,9 @@ def read_inputs(inputs: Sequence[str], *, stdin: BinaryIO | None = None) -> Iter
             head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
             kind = "json-or-jsonl" if head in (b"{", b"[") else None
             yield from read_bytes(data, "-", content_id(data), kind)
+            continue
+        if is_url(item):
+            yield from read_url(item)
             continue
         path = Path(item)
         if path.is_dir():

@@ -14,13 +14,13 @@ from pathlib import Path
 from mt.errors import OutputError
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so readers see either the old file or the whole new one."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write `text` (or bytes, as they are) to `path` so readers see either the old file or the whole new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # The name is fixed before anything is created, so an interrupt at any point can clean it up.
     temp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part")
     try:
-        with open(temp, "x", encoding="utf-8") as stream:
+        with open(temp, "xb") if isinstance(text, bytes) else open(temp, "x", encoding="utf-8") as stream:
             stream.write(text)
         os.replace(temp, path)
     except BaseException:

@@ -17,8 +17,8 @@ from typing import Any
 
 from mt.article import content_id
 from ingest.readers import (
-    JSON_SUFFIXES, JSONL_SUFFIXES, TooLarge, files_under, missing_reason, read_bytes, read_file, read_limited,
-    read_path,
+    JSON_SUFFIXES, JSONL_SUFFIXES, TooLarge, files_under, is_url, missing_reason, read_bytes, read_file,
+    read_limited, read_path, read_url,
 )
 from modelstore.ensure import ensure_models
 from modelstore.lock import Lock, ModelEntry, load_lock
@@ -167,6 +167,9 @@ def read_articles(inputs: Sequence[str]) -> Iterator[Article | InputError]:
                 yield InputError("-", str(error))
                 continue
             yield from _read_data(data, "-", content_id(data), None)
+            continue
+        if is_url(item):
+            yield from read_url(item)
             continue
         path = Path(item)
         if path.is_dir():
