@@ -19,8 +19,10 @@ from cli_commands.brief import brief
 from cli_commands.cache import cache_app
 from cli_commands.common import interrupt, route_messages, stdout
 from cli_commands.fetch import fetch
+from cli_commands.help_labels import plain_type_labels
 from cli_commands.models import models_app
 
+plain_type_labels()
 app = typer.Typer(
     help="Persian and Arabic news into English: translations, summaries, bilingual digests and daily briefs.",
     epilog="Environment: MTDIGEST_HOME (where models live), MTDIGEST_LOCK (the models.lock to use), "

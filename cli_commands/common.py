@@ -214,6 +214,10 @@ def finish(report: Any, quiet: bool, open_first: Path | None = None) -> None:
 InputsArg = Annotated[
     list[str], typer.Argument(metavar="INPUT...", help="Files, directories, JSON/JSONL, http(s) URLs, or - for stdin.")
 ]
+SentencesOpt = Annotated[Optional[int], typer.Option(
+    help="Summary length in sentences (default: a third of the article's, at least 1, at most 4).")]
+RatioOpt = Annotated[Optional[float], typer.Option(
+    help="Summary length as a share of the article's sentences, in (0, 1] (instead of --sentences).")]
 OutputOpt = Annotated[Path, typer.Option("-o", "--output", help="Directory for <article id>.<format> files.")]
 EngineOpt = Annotated[str, typer.Option(help="auto | ctranslate2 | transformers (auto: CTranslate2 when converted).")]
 DeviceOpt = Annotated[str, typer.Option(help="auto | cpu | cuda.")]

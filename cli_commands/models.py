@@ -10,7 +10,6 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from cli_commands.common import (
     LockOption,
@@ -59,6 +58,7 @@ def models_list(
             "default_for": sorted(lang for lang, alias in locked.translate_defaults.items() if alias == entry.alias)
             + (["summarize"] if locked.summarize_default == entry.alias else []),
             "size": entry.size,
+            "parameters": entry.parameters,
             "state": model_state(entry, home),
             "converted": current_conversions(entry, model_dir(entry, home)),
         }
@@ -67,22 +67,29 @@ def models_list(
     if as_json:
         typer.echo(json.dumps({"lock": str(locked.path), "home": str(home), "models": rows}, ensure_ascii=False))
         return
-    table = Table(title=f"{locked.path}  →  {home}")
-    for column in ("alias", "role", "default for", "languages", "FLORES-200 BLEU/chrF++", "license", "size",
-                   "state", "repo@revision"):
-        table.add_column(column)
+    stdout.print(f"lock: {locked.path}\nmodels: {home}", highlight=False, soft_wrap=True)
     for row in rows:
-        size = "?" if row["size"] is None else f"{row['size'] / 1e6:,.0f} MB"
-        licence = row["license"] if row["commercial_use"] else f"{row['license']} [bold red](non-commercial)[/]"
-        flores = " ".join(f"{lang} {s['bleu']:g}/{s['chrf_pp']:g}" for lang, s in row["flores200"].items())
-        table.add_row(
-            row["alias"], row["role"], ",".join(row["default_for"]), ",".join(row["languages"]), flores, licence,
-            size, row["state"], f"{row['repo']}@{row['revision'][:12]}",
-        )
-    stdout.print(table)
+        stdout.print(_model_block(row), highlight=False)
     if any(not row["commercial_use"] for row in rows):
         stdout.print("Non-commercial models may not be used for commercial work (e.g. by a news organization): "
                      "their licence forbids it.", highlight=False)
+
+
+def _model_block(row: dict[str, Any]) -> str:
+    """A few short lines per model (readable in 80 columns): what it does, licence, size, state; where it comes
+    from; its published scores."""
+    size = f"{row['size'] / 1e6:,.0f} MB" if row["size"] is not None else (
+        f"{row['parameters']} parameters" if row["parameters"] else "size recorded on first pull")
+    licence = row["license"] if row["commercial_use"] else f"{row['license']} [bold red](non-commercial)[/]"
+    use = f"{row['role']} {','.join(row['languages'])}"
+    if row["default_for"]:
+        use += f", default for {','.join(row['default_for'])}"
+    lines = [f"\n[bold]{row['alias']}[/]  {row['state']}",
+             f"  {use} · {licence} · {size}",
+             f"  {row['repo']} @ {row['revision'][:12]}"]
+    lines += [f"  FLORES-200 devtest {lang}→en: BLEU {s['bleu']:g}, chrF++ {s['chrf_pp']:g}"
+              for lang, s in row["flores200"].items()]
+    return "\n".join(lines)
 
 
 def _selected(lock_path: Path | None, aliases: list[str] | None, here: str | None = None) -> tuple[Any, list[Any]]:

@@ -61,6 +61,7 @@ class ModelEntry:
     commercial_use: bool = True
     target_token: str | None = None
     flores200: dict[str, FloresScore] = field(default_factory=dict)
+    parameters: str | None = None  # e.g. "239M": how big the model is before its file sizes are recorded
 
     @property
     def dirname(self) -> str:
@@ -234,6 +235,7 @@ def _parse_entry(raw: Any, where: str) -> ModelEntry:
         commercial_use=_parse_commercial_use(raw, where),
         target_token=_parse_target_token(raw, where),
         flores200=_parse_flores(raw.get("flores200", {}), languages, where),
+        parameters=_parse_parameters(raw.get("parameters"), where),
         alias=alias,
         role=raw["role"],
         architecture=raw["architecture"],
@@ -264,6 +266,15 @@ def _parse_target_token(raw: dict[str, Any], where: str) -> str | None:
     if raw["architecture"] != "marian" or not isinstance(token, str) or not _TARGET_TOKEN.fullmatch(token):
         raise LockError(f"{where}: target_token must be a Marian target-language token like '>>eng<<'")
     return token
+
+
+def _parse_parameters(value: Any, where: str) -> str | None:
+    """`parameters = "239M"` (or "1.3B"): the model's size as its card states it."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"\d+(\.\d+)?[MB]", value):
+        raise LockError(f"{where}: parameters must look like \"239M\" or \"1.3B\", got {value!r}")
+    return value
 
 
 def _parse_flores(raw: Any, languages: list[str], where: str) -> dict[str, FloresScore]:

@@ -240,4 +240,4 @@ def test_list_shows_the_shipped_defaults_with_licences_and_marks_non_commercial(
         assert rows[alias]["default_for"] == [] and set(rows[alias]["flores200"]) == {"fa", "ar"}
     table = CliRunner().invoke(app, ["models", "list"], env=env)
     assert table.exit_code == 0
-    assert "non-commercial" in table.output and "ar 42.8/65.4" in table.output
+    assert "non-commercial" in table.output and "ar→en: BLEU 42.8, chrF++ 65.4" in table.output
