@@ -149,15 +149,17 @@ def write_reported(path: Path, text: str, report: JobReport) -> None:
 def digest_articles(
     articles: list[Article], output: Path, formats: Sequence[str], settings: TranslateSettings,
     summary: SummarySettings, report: DigestReport, progress: ProgressCallback | None = None,
+    summarizer: Any = None,
 ) -> None:
-    """Translate what is untranslated, summarize what has no summary, write each article's files."""
+    """Translate what is untranslated, summarize what has no summary, write each article's files.
+    `summarizer`: one the caller shares (the brief's ledes use it too), else made here when needed."""
     pending = [a for a in articles if any(s.english is None for s in a.sentences())]
     pending_ids = {id(a) for a in pending}
     with TranslationSession(settings) as session:
         wanted = _summary_model(articles, summary, session.lock)
         # Every model the job needs is fetched (first use) or named as missing here, before any work.
         session.prepare(pending, also=[wanted] if wanted else [])
-        summarizer = _summarizer(wanted, settings, summary)
+        summarizer = summarizer if summarizer is not None and wanted else _summarizer(wanted, settings, summary)
         for chunk in _chunks(articles):
             todo = [a for a in chunk if id(a) in pending_ids]
             if todo:
