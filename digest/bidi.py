@@ -35,11 +35,6 @@ def md_isolate(text: str, first_strong: bool = True) -> str:
     return f"{opening}{md_cell(text)}{PDI}" if text else ""
 
 
-def md_fragment(text: str) -> str:
-    """`text` for a Markdown line of English: isolated only when it holds right-to-left script."""
-    return md_isolate(text) if has_rtl(text) else md_cell(text)
-
-
 # A right-to-left run: from one RTL letter to the last of those that follow it with only spaces, digits, ZWNJ,
 # diacritics and Arabic punctuation between them.
 _RUN = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]"
@@ -65,6 +60,8 @@ def english_html(text: str) -> str:
     return "".join(f"<bdi>{escape_html(piece)}</bdi>" if rtl else escape_html(piece) for rtl, piece in _runs(text))
 
 
-def english_md(text: str) -> str:
-    """The same for Markdown: `md_cell` text with each right-to-left run between FSI and PDI."""
-    return "".join(md_isolate(piece) if rtl else md_cell(piece) for rtl, piece in _runs(text))
+def english_md(text: str, isolated: bool = False) -> str:
+    """The same for Markdown: `md_cell` text with each right-to-left run between FSI and PDI; `isolated`: the
+    whole English an LRI … PDI isolate too (a table cell: nothing left open in it reaches the next cell)."""
+    inner = "".join(md_isolate(piece) if rtl else md_cell(piece) for rtl, piece in _runs(text))
+    return f"{LRI}{inner}{PDI}" if isolated and text else inner

@@ -18,6 +18,10 @@ from digest.wording import long_date, outlet_names, warnings_banner
 from mt.article import Article, Flag, Sentence, Summary
 from mt.output import escape_html as escape
 
+PATHS = ("Source file", "URL", "Signature")  # no words to break between: may break anywhere
+PATH = ' class="path"'
+
+
 def render_html(article: Article, extra: str = "", ours: dict[str, str] | None = None) -> str:
     """The complete HTML document of one article's digest; `extra`: a section after the header (the compare
     report); `ours`: a third column of our own translation by sentence id (the compare page)."""
@@ -71,8 +75,7 @@ def header_html(article: Article, head: Header, lang: str) -> str:
     if url:
         rows.append(("Original", f'<a class="url" href="{escape(url)}">{escape(url)}</a>'))
     facts = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-    about = "".join(f'<dt>{escape(k)}</dt><dd class="{"path" if k == "Source file" else ""}">{bdi(v)}</dd>'
-                    for k, v in head.about)
+    about = "".join(f'<dt>{escape(k)}</dt><dd{PATH if k in PATHS else ""}>{bdi(v)}</dd>' for k, v in head.about)
     return (f'<header><h1 dir="ltr">{english_html(head.english_title)}</h1>{source_title}'
             f'<dl class="meta" dir="ltr">{facts}</dl>'
             f'<details class="about" dir="ltr"><summary>About this digest</summary><dl class="meta">{about}</dl>'

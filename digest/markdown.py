@@ -45,8 +45,8 @@ def _banner(article: Article) -> list[str]:
 
 def _english(s: Sentence) -> str:
     if s.merged_into and not s.english:
-        return md_isolate(f"(translated together with {s.merged_into})", False)
-    return md_isolate(s.english or "", False)
+        return english_md(f"(translated together with {s.merged_into})", isolated=True)
+    return english_md(s.english or "", isolated=True)
 
 
 def render_markdown(article: Article) -> str:
