@@ -41,7 +41,7 @@ from digest.jobs import (
 from digest.meta import model_line
 from digest.stories import evidence_of, group_stories
 from digest.story_text import Detail, differences, source_additions, write_lede
-from digest.wording import date_coverage, long_date, outlet_names
+from digest.wording import date_coverage, long_date, outlet_names, shorten
 from mt.article import SCHEMA_VERSION, Article
 from mt.output import check_writable
 from mt.pipeline import TranslateSettings, TranslationSession
@@ -124,8 +124,7 @@ def _headline(article: Article) -> str:
         text = article.summary.sentences[0].english
     else:
         text = article.title.source
-    text = " ".join((text or article.id).split())
-    return text if len(text) <= MAX_HEADLINE else text[:MAX_HEADLINE].rsplit(" ", 1)[0] + " …"
+    return shorten(text or article.id, MAX_HEADLINE)
 
 
 def _recency(story: list[Article]) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from digest.bidi import bdi, english_html, english_md, md_isolate
 from digest.styles import page
-from digest.wording import long_date, outlet_names
+from digest.wording import long_date, outlet_names, shorten
 from mt.article import Article
 from mt.errors import MtdigestError
 from mt.output import escape_html as escape
@@ -27,8 +27,7 @@ def one_line(article: Article) -> str:
         text = article.summary.sentences[0].english
     else:
         text = next((s.english or "" for s in article.sentences() if s.english), "")
-    text = " ".join(text.split())
-    return text if len(text) <= ONE_LINE else text[:ONE_LINE].rsplit(" ", 1)[0] + " …"
+    return shorten(text, ONE_LINE)
 
 
 def _facts(article: Article) -> tuple[str, str, str, str]:

@@ -14,12 +14,14 @@ from typing import Any
 
 from digest.stories import Evidence
 from digest.transliterate import as_written, english_name
+from digest.wording import shorten
 from ingest.names import PLACE_KEYS, latin_skeleton
 from ingest.normalize import fold
 from mt.article import Article, Paragraph, Sentence
 from summarize.text import content_terms, english_of
 
 LEDE_SENTENCES = 2
+MAX_LEDE, MAX_ADDS = 480, 320  # characters: two sentences, one sentence of ordinary news English
 NOVEL_ENOUGH = 0.5  # a sentence at least half of whose content words are new adds something
 _PROCLITICS = ("وال", "بال", "لل", "فال", "ال", "و", "ب", "ل", "ف")
 
@@ -60,7 +62,7 @@ def write_lede(group: list[Article], story_id: str, summarizer: Any, method: str
         return ""
     count = min(LEDE_SENTENCES, len(combined.sentences()))
     summary = summarize(combined, summarizer, method=method, sentences=count, options=options, cache=cache)
-    return " ".join(s.english.strip() for s in summary.sentences).strip()
+    return shorten(" ".join(s.english for s in summary.sentences), MAX_LEDE)
 
 
 def _novelty(text: str, said: set[str]) -> float:
@@ -82,7 +84,7 @@ def source_additions(group: list[Article], lede: str) -> list[str]:
             continue
         best = next((c for c in candidates if _novelty(c, said) >= NOVEL_ENOUGH),
                     max(candidates, key=lambda c: _novelty(c, said)))
-        additions.append(best)
+        additions.append(shorten(best, MAX_ADDS))
         said |= set(content_terms(best))
     return additions
 

@@ -76,3 +76,10 @@ def warnings_banner(article: Article) -> str:
     if not sentences or flagged < max(1.0, BANNER_SHARE * len(sentences)):
         return ""
     return f"{flagged} of {len(sentences)} sentences {'has' if flagged == 1 else 'have'} warnings"
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word before `limit` characters (with ` …`) when longer: a runaway
+    translation or summary must not fill a page."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"

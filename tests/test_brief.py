@@ -20,7 +20,7 @@ from mt.engine_ctranslate2 import CTranslate2Engine
 from mt.engine_transformers import TransformersEngine
 from summarize.engine_ctranslate2 import CTranslate2Summarizer
 from summarize.engine_transformers import TransformersSummarizer
-from tests.browser import ARTIFACTS, headless_browser, needs_browser
+from tests.browser import ARTIFACTS, DESKTOP, PHONE, headless_browser, needs_browser, page_problems, set_width
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 ENGLISH = ("Syria and Iran sign a new air defence deal\n\n"
@@ -129,7 +129,8 @@ def test_abstractive_summaries_are_reused_too(tiny_models: Path, tmp_path: Path)
             "--method", "abstractive", "-q", "--date", "2024-03-19"]
     with counting_model_calls() as first:
         assert CliRunner().invoke(app, args, env=env).exit_code == 0
-    assert first["load"] == 2 and first["generate"] > 0  # translator and summarizer
+    assert first["load"] == 2 and first["generate"] > 0  # translator and summarizer (once: summaries and lede)
+    assert json.loads((tmp_path / "b" / "brief.json").read_text(encoding="utf-8"))["stories"][0]["lede"]
     before = tree(tmp_path / "b")
     with counting_model_calls() as second:
         result = CliRunner().invoke(app, args, env=env)
@@ -225,4 +226,12 @@ def test_brief_html_in_a_real_browser(seeds_brief: tuple[Path, dict, Counter]) -
         assert links == ["#s1", "#s2", "#s3"]
         assert driver.execute_script("return document.querySelectorAll('section h2').length") == 3
         assert driver.execute_script("return performance.getEntriesByType('resource').length") == 0
-        driver.save_screenshot(str(ARTIFACTS / "brief.png"))
+        for width in (DESKTOP, PHONE):  # the tiny model's English may hold any script: it must be isolated
+            set_width(driver, width)
+            for page in ("brief.html", "articles/index.html", "articles/003_74ed4e50eb75564b.html"):
+                driver.get((out / page).as_uri())
+                assert page_problems(driver) == [], page
+                driver.save_screenshot(str(ARTIFACTS / f"seeds-{page.replace('/', '-')}-{width}.png"))
+            driver.get((out / "brief.html").as_uri())
+            text = driver.execute_script("return document.body.innerText")
+            assert "ISCA News" in text and "Al-Manar" in text and "004_abe0edcc387d59e3" not in text
