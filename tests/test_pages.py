@@ -235,3 +235,43 @@ def test_pages_in_print_and_in_dark_mode(tmp_path: Path) -> None:
             assert background == "rgb(21, 23, 26)", name
             driver.save_screenshot(str(ARTIFACTS / f"page-{name}-dark.png"))
             driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
+
+
+def run_compare(tmp_path: Path, env: dict[str, str]) -> tuple[Path, dict, str]:
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli import app
+    from tests.test_qa_compare import SEED, stand_in_translation
+
+    english, _ = stand_in_translation(tmp_path)
+    result = CliRunner().invoke(app, ["compare", str(SEED), str(english), "-o", str(tmp_path / "out"), "--fast"],
+                                env=env)
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "out" / f"{SEED.stem}.report.json").read_text(encoding="utf-8"))
+    return english, report, (tmp_path / "out" / f"{SEED.stem}.html").read_text(encoding="utf-8")
+
+
+def test_mtdigest_compare_writes_the_report_on_its_page(tmp_path: Path) -> None:
+    """The real job without a model: a 2–1 merge, a dropped sentence; the page carries the report as written."""
+    (tmp_path / "empty-home").mkdir()
+    env = {"MTDIGEST_HOME": str(tmp_path / "empty-home"), "MTDIGEST_CACHE": str(tmp_path / "c.sqlite")}
+    english, report, page = run_compare(tmp_path, env)
+    text = text_of(page)
+    assert str(english) in text and f"{report['coverage']['source']:.0%} of source sentences have English" in text
+    for code, count in report["flags"]["by_code"].items():
+        assert f"{code.replace('_', ' ')} {count}" in text
+    assert "no translation model here" in text and 'class="ours"' not in page  # no model: no third column
+    cells = re.findall(r'<td class="en" lang="en">(.*?)</td>', page)
+    merged = [c for c in cells if 'class="merged"' in c]
+    assert merged and all(text_of(c).split(":", 1)[1].strip() for c in merged)  # the merged row shows the English
+
+
+def test_with_a_model_our_translation_is_a_third_column_and_the_scores_are_shown(tiny_models: Path,
+                                                                                  tmp_path: Path) -> None:
+    env = {"MTDIGEST_LOCK": str(tiny_models / "models.lock"), "MTDIGEST_HOME": str(tiny_models / "home"),
+           "MTDIGEST_CACHE": str(tmp_path / "c.sqlite")}
+    _, report, page = run_compare(tmp_path, env)
+    assert f"chrF {report['similarity']['chrf']:.1f}" in text_of(page) and "BLEU" in text_of(page)
+    assert page.count('<td class="ours"') == report["sentences"]["source"] and 'id="show-ours" checked' in page
