@@ -12,7 +12,7 @@ stacked on phones, dark mode, running header and page numbers in print.
 from __future__ import annotations
 
 from digest.bidi import bdi, english_html
-from digest.meta import Header, header_of, original_link
+from digest.meta import LANGUAGE_NAMES, Header, header_of, original_link
 from digest.styles import CITE_SCRIPT, page
 from digest.wording import long_date, outlet_names, warnings_banner
 from mt.article import Article, Flag, Sentence, Summary
@@ -147,7 +147,7 @@ def pairs_html(article: Article, lang: str, ours: dict[str, str] | None = None) 
                 f'<td class="src" lang="{escape(s_lang)}" dir="{source_dir}">{escape(s.source)}</td>{third}</tr>'
             )
         bodies.append(f'<tbody id="{escape(paragraph.id)}">{"".join(rows)}</tbody>')
-    language = {"fa": "Persian", "ar": "Arabic", "en": "English"}.get(lang, lang)
+    language = LANGUAGE_NAMES.get(lang, lang)
     ours_col, ours_head = ('<col class="ours">', '<th scope="col" class="ours">Our translation</th>') \
         if ours is not None else ("", "")
     return (

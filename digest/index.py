@@ -34,13 +34,13 @@ def _facts(article: Article) -> tuple[str, str, str, str]:
     """(English title, title as written or "", English outlet, native outlet)."""
     english_title = article.title.english or (article.title.source if article.language == "en" else "") or article.id
     source_title = article.title.source if article.language != "en" else ""
-    return (english_title, source_title, *outlet_names(article))
+    return (shorten(english_title, ONE_LINE), source_title, *outlet_names(article))
 
 
 def render_index_markdown(articles: Sequence[Article], formats: Sequence[str], failed: Sequence[MtdigestError],
                           brief: str | None = None) -> str:
     """`index.md`: one row per digest, then the failures."""
-    lines = ["# Digests", ""] + ([f"Today's brief: [{md_cell(brief)}](./{md_cell(brief)})", ""] if brief else [])
+    lines = ["# Digests", ""] + ([f"[The daily brief](./{md_cell(brief)})", ""] if brief else [])
     lines += ["| title | outlet | date | in one line | files |", "|---|---|---|---|---|"]
     for article in articles:
         english_title, source_title, english, native = _facts(article)
@@ -74,7 +74,7 @@ def render_index_html(articles: Sequence[Article], formats: Sequence[str], faile
         )
     failures = "".join(f'<li dir="ltr">{english_html(str(error))}</li>' for error in failed)
     failed_block = f'<section><h2 dir="ltr">Failed inputs</h2><ul>{failures}</ul></section>' if failures else ""
-    brief_link = f'<p dir="ltr">Today\'s brief: <a href="./{escape(brief)}">{escape(brief)}</a></p>' if brief else ""
+    brief_link = f'<p dir="ltr"><a href="./{escape(brief)}">The daily brief</a></p>' if brief else ""
     body = (f'<h1 dir="ltr">Digests</h1>{brief_link}<table class="index" dir="ltr"><thead><tr><th scope="col">Title</th>'
             '<th scope="col">Outlet</th><th scope="col">Date</th><th scope="col">In one line</th>'
             f'<th scope="col">Files</th></tr></thead><tbody>{"".join(rows)}</tbody></table>{failed_block}')

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from digest.bidi import english_md, md_isolate
-from digest.meta import header_of, original_link
+from digest.meta import LANGUAGE_NAMES, header_of, original_link
 from digest.wording import long_date, outlet_names, warnings_banner
 from mt.article import Article, Flag, Sentence
 from mt.output import md_cell
@@ -67,7 +67,7 @@ def render_markdown(article: Article) -> str:
                 lines += [f"   > {md_isolate(by_id[sid].source)}" for sid in sentence.support if sid in by_id]
         if article.summary.back_translation:
             lines += ["", f"> {md_isolate(article.summary.back_translation)}"]
-    language = {"fa": "Persian", "ar": "Arabic", "en": "English"}.get(article.language or "", article.language or "und")
+    language = LANGUAGE_NAMES.get(article.language or "", article.language or "und")
     lines += ["", "## Full text, sentence by sentence", "",
               f"| id | English | Original ({md_cell(language)}) |", "|---|---|---|"]
     for paragraph in article.paragraphs:

@@ -104,6 +104,14 @@ def test_flags_show_their_details_inline_and_the_banner_counts_flagged_sentences
     assert "9 of 15 sentences have warnings" in render_markdown(tasnim_article())
 
 
+def test_every_row_has_a_cite_control_with_outlet_date_url_and_sentence_id() -> None:
+    page = render_html(tasnim_article())
+    cites = re.findall(r'<button class="cite" type="button" data-cite="([^"]*)">cite</button>', page)
+    assert len(cites) == 15
+    assert unescape(cites[1]) == ("Tasnim News Agency (خبرگزاری تسنیم), 18 March 2024, "
+                                  "https://www.tasnimnews.com/fa/news/1, sentence p1.s2")
+
+
 def test_a_merged_row_never_has_an_empty_english_cell() -> None:
     page = render_html(tasnim_article())
     cell = re.search(r'<tr id="p3.s1">.*?<td class="en" lang="en">(.*?)</td>', page).group(1)
