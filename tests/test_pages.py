@@ -283,3 +283,18 @@ def test_with_a_model_our_translation_is_a_third_column_and_the_scores_are_shown
     _, report, page = run_compare(tmp_path, env)
     assert f"chrF {report['similarity']['chrf']:.1f}" in text_of(page) and "BLEU" in text_of(page)
     assert page.count('<td class="ours"') == report["sentences"]["source"] and 'id="show-ours" checked' in page
+
+
+@needs_browser
+def test_the_cite_button_copies_the_citation(tmp_path: Path) -> None:
+    path = pages(tmp_path)["digest"]
+    with headless_browser() as driver:
+        driver.get(path.as_uri())
+        driver.execute_cdp_cmd("Browser.grantPermissions", {"permissions": ["clipboardReadWrite",
+                                                                            "clipboardSanitizedWrite"]})
+        button = driver.find_elements("css selector", "tr#p1\\.s2 button.cite")[0]
+        button.click()
+        copied = driver.execute_async_script(
+            "const done = arguments[0]; navigator.clipboard.readText().then(done, e => done('error ' + e));")
+        assert copied == ("Tasnim News Agency (خبرگزاری تسنیم), 18 March 2024, https://www.tasnimnews.com/fa/news/1, "
+                          "sentence p1.s2") and button.text == "copied"
