@@ -55,7 +55,7 @@ LedeWriter = Callable[[list[Article], str], str]
 @dataclass
 class Source:
     id: str
-    outlet: str  # as the article names it (native script), "" when it does not
+    outlet: str  # as the article names it, "" when it does not
     outlet_english: str  # the English name, or `Unknown outlet`; "" when only the native name is known
     language: str
     published: str | None
@@ -63,6 +63,11 @@ class Source:
     digest: str
     url: str | None = None
     adds: str = ""
+
+    @property
+    def native(self) -> str:
+        """The outlet's own name to show beside the English one ("" when it is in Latin letters)."""
+        return "" if self.outlet.isascii() else self.outlet
 
 
 @dataclass
@@ -92,9 +97,9 @@ class Brief:
 
 def source_label(source: Source) -> str:
     """The outlet as plain text: `Tasnim News Agency (خبرگزاری تسنیم)`, the English alone, or the native alone."""
-    if source.outlet_english and source.outlet:
-        return f"{source.outlet_english} ({source.outlet})"
-    return source.outlet_english or source.outlet
+    if source.outlet_english and source.native:
+        return f"{source.outlet_english} ({source.native})"
+    return source.outlet_english or source.native
 
 
 def _plain_summary(lede: str, sources: list[Source]) -> str:
@@ -143,10 +148,9 @@ def build_brief(articles: list[Article], date: str | None = None, digest_dir: st
         text = lede(group, story_id)
         sources = []
         for article, adds in zip(group, source_additions(group, text)):
-            english, native = outlet_names(article)
-            sources.append(Source(article.id, native, english, article.language or "", article.published,
-                                  article.title.english or article.title.source, f"{digest_dir}/{article.id}.html",
-                                  article.url, adds))
+            sources.append(Source(article.id, article.outlet or "", outlet_names(article)[0], article.language or "",
+                                  article.published, article.title.english or article.title.source,
+                                  f"{digest_dir}/{article.id}.html", article.url, adds))
         stories.append(Story(
             id=story_id,
             headline=_headline(_lead(group)),

@@ -42,13 +42,13 @@ def _source_lang(source: Source) -> str:
 
 
 def _md_outlet(source: Source) -> str:
-    native = f" ({md_isolate(source.outlet)})" if source.outlet and source.outlet_english else (
-        md_isolate(source.outlet) if source.outlet else "")
+    native = f" ({md_isolate(source.native)})" if source.native and source.outlet_english else (
+        md_isolate(source.native) if source.native else "")
     return f"{md_cell(source.outlet_english)}{native}"
 
 
 def _md_who(source: Source) -> str:
-    return UNNAMED if source.outlet_english == UNKNOWN_OUTLET and not source.outlet else _md_outlet(source)
+    return UNNAMED if source.outlet_english == UNKNOWN_OUTLET else _md_outlet(source)
 
 
 def _md_detail(detail: Detail) -> str:
@@ -88,12 +88,12 @@ def _markdown(brief: Brief) -> str:
 
 def _html_outlet(source: Source) -> str:
     english = f'<span class="outlet">{escape(source.outlet_english)}</span>' if source.outlet_english else ""
-    native = bdi(source.outlet, _source_lang(source) or None) if source.outlet else ""
+    native = bdi(source.native, _source_lang(source) or None) if source.native else ""
     return f'{english} <span class="native">{native}</span>' if english and native else english or native
 
 
 def _html_who(source: Source) -> str:
-    return UNNAMED if source.outlet_english == UNKNOWN_OUTLET and not source.outlet else _html_outlet(source)
+    return UNNAMED if source.outlet_english == UNKNOWN_OUTLET else _html_outlet(source)
 
 
 def _html_detail(detail: Detail, lang: str) -> str:

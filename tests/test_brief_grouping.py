@@ -136,6 +136,6 @@ def test_brief_orders_stories_and_reports_details_only_one_source_has() -> None:
     first = brief.stories[0]
     assert {k: [(d.kind, d.english) for d in v] for k, v in first.differences.items()} == {
         "fa": [("place", "Syria"), ("number", "2011")]}
-    assert [(s.outlet_english, s.outlet) for s in first.sources] == [("Saat24", ""), ("Al-Manar", "")]
+    assert [(s.outlet_english, s.outlet) for s in first.sources] == [("Saat24", "Saat 24"), ("Al-Manar", "Al-Manar")]
     assert "Al-Manar (8 July 2020): " in first.summary
     assert [s.digest for s in first.sources] == ["articles/fa.html", "articles/ar.html"]
