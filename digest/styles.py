@@ -24,7 +24,8 @@ body { margin: 0 auto; max-width: 80rem; padding: 1.5rem; font: 16px/1.55 system
 a { color: var(--link); }
 [dir="rtl"], .src, bdi:lang(fa), bdi:lang(ar) { font-family: "Vazirmatn", "Noto Naskh Arabic", "Noto Sans Arabic",
   "Geeza Pro", "Tahoma", "Segoe UI", "Arial", sans-serif; }
-.src, [dir="rtl"] { font-size: 1.15em; line-height: 1.8; color: var(--text); overflow-wrap: normal; }
+.src, [dir="rtl"] { font-size: 1.15em; line-height: 1.8; color: var(--text); }
+.src, [dir="rtl"], bdi[lang] { overflow-wrap: normal; }
 header h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
 header .source-title { font-size: 1.45rem; margin: 0 0 .75rem; font-weight: 600; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0 0 1rem; }

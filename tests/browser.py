@@ -2,8 +2,9 @@
 
 Screenshots and PDFs are kept as test artifacts in `$MTDIGEST_TEST_ARTIFACTS`, else in a folder under the
 system's temporary directory (never in the source tree). `page_problems` reads a loaded page the way the
-pages promise to read: English blocks left-to-right, nothing wider than the window, and no Persian or Arabic
-run inside English text that is not isolated (`<bdi>`, or an element with its own `dir`).
+pages promise to read: English blocks left-to-right, nothing wider than the window, no word broken inside
+(`overflow-wrap: anywhere` only on URLs and paths; source text and named fragments never broken), and no
+Persian or Arabic run inside English text that is not isolated (`<bdi>`, or an element with its own `dir`).
 """
 
 from __future__ import annotations
@@ -90,6 +91,13 @@ for (const el of document.body.querySelectorAll('*')) {
   if (!visible(el) || el.closest('details:not([open]) > :not(summary)')) continue;
   const r = el.getBoundingClientRect();
   if (r.right > width + 1 || r.left < -1) problems.push('overflows: ' + describe(el) + ' ' + r.left + '..' + r.right);
+}
+for (const el of document.body.querySelectorAll('*')) {
+  const wrap = getComputedStyle(el).overflowWrap, breaking = getComputedStyle(el).wordBreak;
+  if ((wrap === 'anywhere' || breaking === 'break-all') && !el.closest('.url, .path'))
+    problems.push('breaks inside words: ' + describe(el));
+  if (el.matches('.src, [dir="rtl"], bdi[lang]') && wrap !== 'normal')
+    problems.push('may cut a Persian/Arabic word (overflow-wrap: ' + wrap + '): ' + describe(el));
 }
 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 for (let node = walker.nextNode(); node; node = walker.nextNode()) {
