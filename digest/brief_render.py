@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from digest.bidi import bdi, english_html, english_md, md_isolate
 from digest.brief import Brief, Source, Story
+from digest.markdown import md_url
+from digest.meta import original_link
 from digest.story_text import Detail
 from digest.styles import page
 from digest.wording import UNKNOWN_OUTLET, long_date, plural
@@ -60,7 +62,8 @@ def _md_story(story: Story) -> list[str]:
     if story.lede:
         lines += [english_md(story.lede), ""]
     for source in story.sources:
-        original = f" · [original]({md_cell(source.url)})" if source.url else ""
+        url = original_link(source.url)
+        original = f" · [original]({md_url(url)})" if url else ""
         lines.append(f"- [{_md_outlet(source)}]({source.digest}) ({long_date(source.published) or 'undated'}): "
                      f"{english_md(source.adds or 'no English summary yet.')}{original}")
     if story.differences:
@@ -102,7 +105,8 @@ def _html_detail(detail: Detail, lang: str) -> str:
 
 
 def _html_source(source: Source) -> str:
-    original = f' · <a class="original" href="{escape(source.url)}">original</a>' if source.url else ""
+    url = original_link(source.url)
+    original = f' · <a class="original" href="{escape(url)}">original</a>' if url else ""
     return (f'<li dir="ltr"><a href="{escape(source.digest)}">{_html_outlet(source)}</a> '
             f'({escape(long_date(source.published) or "undated")}): '
             f'{english_html(source.adds or "no English summary yet.")}{original}</li>')

@@ -24,6 +24,11 @@ def _anchor(sentence_id: str) -> str:
     return re.sub(r"[^\w-]", "", sentence_id)
 
 
+def md_url(url: str) -> str:
+    """A web address (`original_link`: no spaces) as a Markdown autolink / link target, `<…>` kept closed."""
+    return f"<{url.replace('<', '%3C').replace('>', '%3E')}>"
+
+
 def _facts(article: Article) -> list[str]:
     english, native = outlet_names(article)
     outlet = " ".join(p for p in (md_cell(english), md_isolate(native)) if p)
@@ -34,7 +39,7 @@ def _facts(article: Article) -> list[str]:
     if article.author:
         facts.append(("Author", md_isolate(article.author)))
     if url := original_link(article.url):
-        facts.append(("Original", f"<{url.replace('>', '%3E').replace(' ', '%20')}>"))
+        facts.append(("Original", md_url(url)))
     return [f"- **{label}:** {value}" for label, value in facts]
 
 

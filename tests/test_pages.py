@@ -183,6 +183,9 @@ def test_the_brief_reads_as_a_morning_brief() -> None:
     assert "Ayoub (أيوب)" in text or "Ayoub (<bdi" in page  # the English spelling the article itself uses
     assert "sources)" in text and "1 sources" not in text and 'dir="auto"' not in page
     markdown = render_brief(brief, "md")
+    assert "[original](<https://www.tasnimnews.com/fa/news/1>)" in markdown
+    brief.stories[0].sources[0].url = "javascript:alert(1)"  # only web addresses become links
+    assert "javascript" not in render_brief(brief, "html") and "javascript" not in render_brief(brief, "md")
     for line in markdown.splitlines():
         assert not RTL.search(re.sub("\u2068[^\u2069]*\u2069", "", line)), line
 
