@@ -37,7 +37,9 @@ def transliterate(word: str, language: str | None = None) -> str:
     out = []
     for i, letter in enumerate(word):
         first, last = i == 0, i == len(word) - 1
-        if letter in "یيو" and not first:
+        if i == 1 and word[0] in "اأإ" and letter in "یيو":  # `ایران` → Iran: alef and ya/waw open with one vowel
+            out[-1] = "i" if letter != "و" else "o" if language != "ar" else "u"
+        elif letter in "یيو" and not first:
             out.append(("i" if letter != "و" else ("o" if language != "ar" else "u")))
         elif letter == "ع" and first:
             out.append("a")
