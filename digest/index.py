@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from digest.bidi import bdi, english_html, english_md, md_isolate
+from digest.bidi import english_html, english_md, md_isolate
+from digest.html import outlet_html
 from digest.styles import page
-from digest.wording import long_date, outlet_names, shorten
+from digest.markdown import outlet_md
+from digest.wording import long_date, shorten
 from mt.article import Article
 from mt.errors import MtdigestError
 from mt.output import escape_html as escape
@@ -30,11 +32,11 @@ def one_line(article: Article) -> str:
     return shorten(text, ONE_LINE)
 
 
-def _facts(article: Article) -> tuple[str, str, str, str]:
-    """(English title, title as written or "", English outlet, native outlet)."""
+def _titles(article: Article) -> tuple[str, str]:
+    """(English title, title as written or "")."""
     english_title = article.title.english or (article.title.source if article.language == "en" else "") or article.id
     source_title = article.title.source if article.language != "en" else ""
-    return (shorten(english_title, ONE_LINE), source_title, *outlet_names(article))
+    return shorten(english_title, ONE_LINE), source_title
 
 
 def render_index_markdown(articles: Sequence[Article], formats: Sequence[str], failed: Sequence[MtdigestError],
@@ -43,11 +45,10 @@ def render_index_markdown(articles: Sequence[Article], formats: Sequence[str], f
     lines = ["# Digests", ""] + ([f"[The daily brief](./{md_cell(brief)})", ""] if brief else [])
     lines += ["| title | outlet | date | in one line | files |", "|---|---|---|---|---|"]
     for article in articles:
-        english_title, source_title, english, native = _facts(article)
+        english_title, source_title = _titles(article)
         files = " ".join(f"[{fmt}](./{article.id}.{fmt})" for fmt in formats)  # ./: never read as a URL scheme
         title = english_md(english_title) + (f"<br>{md_isolate(source_title)}" if source_title else "")
-        outlet = " ".join(p for p in (md_cell(english), md_isolate(native)) if p)
-        lines.append(f"| {title} | {outlet} | {md_cell(long_date(article.published) or 'date unknown')} | "
+        lines.append(f"| {title} | {outlet_md(article)} | {md_cell(long_date(article.published) or 'date unknown')} | "
                      f"{english_md(one_line(article))} | {files} |")
     if failed:
         lines += ["", "## Failed inputs", ""] + [f"- {md_cell(str(error))}" for error in failed]
@@ -59,16 +60,15 @@ def render_index_html(articles: Sequence[Article], formats: Sequence[str], faile
     """`index.html`: the same, self-contained."""
     rows = []
     for article in articles:
-        english_title, source_title, english, native = _facts(article)
+        english_title, source_title = _titles(article)
         main = "html" if "html" in formats else formats[0]
         others = " ".join(f'<a href="./{escape(article.id)}.{fmt}">{fmt}</a>' for fmt in formats)
         lang = escape(article.language or "und")
         written = (f'<span class="src" lang="{lang}" dir="rtl">{escape(source_title)}</span>'
                    if source_title else "")
-        outlet = escape(english) + (f' <span class="native">{bdi(native, article.language)}</span>' if native else "")
         rows.append(
             f'<tr><td dir="ltr"><a href="./{escape(article.id)}.{main}">{english_html(english_title)}</a>'
-            f'<br>{written}</td><td dir="ltr">{outlet}</td>'
+            f'<br>{written}</td><td dir="ltr">{outlet_html(article)}</td>'
             f'<td dir="ltr">{escape(long_date(article.published) or "date unknown")}</td>'
             f'<td dir="ltr"><span class="one-line">{english_html(one_line(article))}</span></td><td>{others}</td></tr>'
         )

@@ -29,9 +29,14 @@ def md_url(url: str) -> str:
     return f"<{url.replace('<', '%3C').replace('>', '%3E')}>"
 
 
-def _facts(article: Article) -> list[str]:
+def outlet_md(article: Article) -> str:
+    """The outlet in English with its native name beside it (an isolate), or whichever of the two is known."""
     english, native = outlet_names(article)
-    outlet = " ".join(p for p in (md_cell(english), md_isolate(native)) if p)
+    return " ".join(p for p in (md_cell(english), md_isolate(native)) if p)
+
+
+def _facts(article: Article) -> list[str]:
+    outlet = outlet_md(article)
     published = md_cell(long_date(article.published) or "date unknown")
     if article.published_as_written and article.published_as_written != article.published:
         published += f" (as written: {md_isolate(article.published_as_written)})"
