@@ -7,6 +7,8 @@ blocks; outlet names, original spellings and any source-script run are isolated 
 
 from __future__ import annotations
 
+import posixpath
+
 from digest.bidi import bdi, english_html, english_md, md_isolate
 from digest.brief import Brief, Source, Story
 from digest.markdown import md_url
@@ -129,7 +131,10 @@ def _html_story(story: Story) -> str:
 def _html(brief: Brief) -> str:
     toc = "".join(f'<li dir="ltr"><a href="#{s.id}">{english_html(s.headline)}</a> '
                   f'({plural(len(s.sources), "source")})</li>' for s in brief.stories)
-    body = (f'<header><h1 dir="ltr">{escape(_title(brief))}</h1><p dir="ltr">{escape(_overview(brief))}</p></header>'
+    folders = {posixpath.dirname(s.digest) for story in brief.stories for s in story.sources}
+    index = (f' <a href="{escape(folders.pop())}/index.html">All articles</a>.' if len(folders) == 1 else "")
+    body = (f'<header><h1 dir="ltr">{escape(_title(brief))}</h1><p dir="ltr">{escape(_overview(brief))}{index}</p>'
+            '</header>'
             f'<nav aria-label="Stories"><ol>{toc}</ol></nav>{"".join(_html_story(s) for s in brief.stories)}'
             f'<footer><p dir="ltr">{DISCLAIMER} {escape(brief.signature)}</p></footer>')
     return page(_title(brief), body, running=_title(brief))

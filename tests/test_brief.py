@@ -226,6 +226,8 @@ def test_brief_html_in_a_real_browser(seeds_brief: tuple[Path, dict, Counter]) -
         assert links == ["#s1", "#s2", "#s3"]
         assert driver.execute_script("return document.querySelectorAll('section h2').length") == 3
         assert driver.execute_script("return performance.getEntriesByType('resource').length") == 0
+        assert driver.execute_script("return document.querySelector('header a').href").endswith(
+            "/articles/index.html")
         for width in (DESKTOP, PHONE):  # the tiny model's English may hold any script: it must be isolated
             set_width(driver, width)
             for page in ("brief.html", "articles/index.html", "articles/003_74ed4e50eb75564b.html"):
