@@ -17,7 +17,7 @@ from cli import app
 from ingest import read_inputs
 from mt.article import Article
 from digest.styles import CITE_SCRIPT
-from tests.browser import ARTIFACTS, headless_browser, needs_browser
+from tests.browser import ARTIFACTS, DESKTOP, PHONE, headless_browser, needs_browser, page_problems, set_width
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -186,6 +186,11 @@ def test_html_in_a_real_browser(digests: Path) -> None:
         driver.save_screenshot(str(ARTIFACTS / "digest-phone.png"))
         fetched = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
         assert fetched == []
+        for width in (DESKTOP, PHONE):  # every page the run wrote, read as the pages promise
+            set_width(driver, width)
+            for page in sorted(digests.glob("*.html")):
+                driver.get(page.as_uri())
+                assert page_problems(driver) == [], page.name
 
 
 def test_outputs_get_the_usual_file_permissions(tmp_path: Path) -> None:
