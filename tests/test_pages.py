@@ -234,6 +234,10 @@ def test_pages_in_print_and_in_dark_mode(tmp_path: Path) -> None:
             driver.get(path.as_uri())
             pdf = pdf_pages(print_pdf(driver, ARTIFACTS / f"page-{name}.pdf"))
             assert pdf and all(f"Page {n} of {len(pdf)}" in page for n, page in enumerate(pdf, start=1)), name
+            headings = set(driver.execute_script("return [...document.querySelectorAll('h1, h2, h3')]"
+                                                 ".map(h => h.innerText.trim())"))
+            last_lines = [[line for line in page.splitlines() if line.strip()][-1].strip() for page in pdf]
+            assert not headings & set(last_lines), name  # no heading left alone at the foot of a page
             if name == "digest":
                 assert all("Bagheri meets Syria's minister · Tasnim News Agency · 18 March 2024" in p for p in pdf)
             driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
