@@ -1,18 +1,21 @@
-"""The daily English brief: the day's articles grouped into stories, each with who reported what.
+"""The daily English brief: the day's articles grouped into stories, each a short morning read.
 
 JSON (`schema_version` 1), the GUIDE's shape plus documented extra keys::
 
     {"schema_version": 1,
      "date": "YYYY-MM-DD",                 # the brief's date (--date, default today)
      "range": [first, last],               # published dates covered (null when no article is dated)
+     "coverage": "2 of 5 articles dated: 18 March 2024",
      "signature": "...",                   # models that produced translations and summaries
      "stories": [{
         "id": "s1", "headline": "...",     # the lead article's English title (or first summary sentence)
-        "summary": "...",                  # which outlet reported what, and details only one reports
+        "lede": "...",                     # one or two sentences over all the story's sources
+        "summary": "...",                  # plain text: the lede, then a line per source
         "articles": ["001_...", ...],      # article ids, input order
-        "sources": [{"id", "outlet", "language", "published", "title", "digest"}],  # digest: relative link
-        "common": ["باقری", "Syria", ...], # names, places, numbers every source reports
-        "only_in": {"<article id>": ["2011", ...]}}]}   # details only that source reports
+        "sources": [{"id", "outlet", "outlet_english", "language", "published", "title", "digest", "url",
+                     "adds"}],             # digest: relative link; adds: what this source adds
+        "differences": {"<article id>": [{"kind": "name|place|number", "english": "Bagheri",
+                                          "original": "باقری"}]}}]}   # what only that source reports
 
 Stories are ordered by number of sources, then by their most recent article, then by id.
 """
@@ -21,11 +24,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from digest.brief_inputs import collect_brief_inputs
+from digest.index import render_index_html
 from digest.jobs import (
     DigestReport,
     SummarySettings,
@@ -33,42 +38,54 @@ from digest.jobs import (
     read_article_json,
     write_reported,
 )
-from digest.meta import LANGUAGE_NAMES, model_line
-from digest.stories import Evidence, evidence_of, group_stories
+from digest.meta import model_line
+from digest.stories import evidence_of, group_stories
+from digest.story_text import Detail, differences, source_additions, write_lede
+from digest.wording import date_coverage, long_date, outlet_names, shorten
 from mt.article import SCHEMA_VERSION, Article
 from mt.output import check_writable
-from mt.pipeline import TranslateSettings
+from mt.pipeline import TranslateSettings, TranslationSession
 from mt.progress import Progress
 
-SUMMARY_SENTENCES_PER_SOURCE = 2
 MAX_HEADLINE = 160  # characters
+# Writes a story's lede from its articles and its id (`digest.story_text.write_lede` with a summarizer bound).
+LedeWriter = Callable[[list[Article], str], str]
 
 
 @dataclass
 class Source:
     id: str
-    outlet: str
+    outlet: str  # as the article names it, "" when it does not
+    outlet_english: str  # the English name, or `Unknown outlet`; "" when only the native name is known
     language: str
     published: str | None
     title: str
     digest: str
+    url: str | None = None
+    adds: str = ""
+
+    @property
+    def native(self) -> str:
+        """The outlet's own name to show beside the English one ("" when it is in Latin letters)."""
+        return "" if self.outlet.isascii() else self.outlet
 
 
 @dataclass
 class Story:
     id: str
     headline: str
+    lede: str
     summary: str
     articles: list[str]
     sources: list[Source]
-    common: list[str] = field(default_factory=list)
-    only_in: dict[str, list[str]] = field(default_factory=dict)
+    differences: dict[str, list[Detail]] = field(default_factory=dict)
 
 
 @dataclass
 class Brief:
     date: str
     range: list[str | None]
+    coverage: str
     stories: list[Story]
     signature: str = ""
     schema_version: int = SCHEMA_VERSION
@@ -78,54 +95,23 @@ class Brief:
         return {"schema_version": data.pop("schema_version"), **data}
 
 
-def _outlet(article: Article) -> str:
-    return article.outlet or article.id
+def source_label(source: Source) -> str:
+    """The outlet as plain text: `Tasnim News Agency (خبرگزاری تسنیم)`, the English alone, or the native alone."""
+    if source.outlet_english and source.native:
+        return f"{source.outlet_english} ({source.native})"
+    return source.outlet_english or source.native
 
 
-def _detail(item: str) -> str:
-    """An evidence item as shown to readers: the name or number alone."""
-    return item.split(":", 1)[1]
+def _plain_summary(lede: str, sources: list[Source]) -> str:
+    lines = [lede] if lede else []
+    lines += [f"{source_label(s)} ({long_date(s.published) or 'undated'}): {s.adds or 'no English summary yet.'}"
+              for s in sources]
+    return "\n".join(lines)
 
 
-def _details(items: frozenset[str] | set[str]) -> list[str]:
-    """Readable items (names in their folded source spelling, places in English, numbers), skeletons left out."""
-    return sorted(_detail(i) for i in items if not i.startswith("skeleton:"))
-
-
-def _common(evidence: list[Evidence]) -> list[str]:
-    return _details(frozenset.intersection(*(e.items for e in evidence))) if len(evidence) > 1 else []
-
-
-def _only_in(evidence: list[Evidence]) -> dict[str, list[str]]:
-    """Details (names, places, numbers) one source reports and the others in the story do not."""
-    if len(evidence) < 2:
-        return {}
-    result = {}
-    for e in evidence:
-        others = set().union(*(o.items for o in evidence if o is not e))
-        details = _details(e.items - others)
-        if details:
-            result[e.article.id] = details
-    return result
-
-
-def _story_summary(articles: list[Article], only_in: dict[str, list[str]]) -> str:
-    """Which outlet reported what: each source's leading summary sentences, attributed, then the
-    details only one source reports."""
-    parts = []
-    if len(articles) > 1:
-        parts.append(f"Reported by {len(articles)} sources: {', '.join(_outlet(a) for a in articles)}.")
-    for article in articles:
-        sentences = article.summary.sentences if article.summary else []
-        text = " ".join(s.english for s in sentences[:SUMMARY_SENTENCES_PER_SOURCE]).strip()
-        language = LANGUAGE_NAMES.get(article.language or "", article.language or "")
-        text = text or article.title.english or "no English summary yet."
-        parts.append(f"{_outlet(article)} ({language}{', ' + article.published if article.published else ''}): "
-                     f"{text}")
-    for article in articles:
-        if only_in.get(article.id):
-            parts.append(f"Only {_outlet(article)} mentions: {', '.join(only_in[article.id])}.")
-    return " ".join(parts)
+def extractive_lede(group: list[Article], story_id: str) -> str:
+    """The lede without a model: the story's most central, non-redundant sentences."""
+    return write_lede(group, story_id, None, "extractive")
 
 
 def _lead(story: list[Article]) -> Article:
@@ -143,37 +129,42 @@ def _headline(article: Article) -> str:
         text = article.summary.sentences[0].english
     else:
         text = article.title.source
-    text = " ".join((text or article.id).split())
-    return text if len(text) <= MAX_HEADLINE else text[:MAX_HEADLINE].rsplit(" ", 1)[0] + " …"
+    return shorten(text or article.id, MAX_HEADLINE)
 
 
 def _recency(story: list[Article]) -> str:
     return max((a.published or "" for a in story), default="")
 
 
-def build_brief(articles: list[Article], date: str | None = None, digest_dir: str = "articles") -> Brief:
+def build_brief(articles: list[Article], date: str | None = None, digest_dir: str = "articles",
+                lede: LedeWriter = extractive_lede) -> Brief:
     """Group, order (most sources, then most recent) and describe the stories of these articles."""
     groups = sorted(group_stories(articles), key=lambda g: g[0].id)
     groups.sort(key=_recency, reverse=True)  # stable sorts: most sources first, then most recent
     groups.sort(key=len, reverse=True)
     stories = []
     for n, group in enumerate(groups, start=1):
-        evidence = [evidence_of(a) for a in group]
-        only_in = _only_in(evidence)
+        story_id = f"s{n}"
+        text = lede(group, story_id)
+        sources = []
+        for article, adds in zip(group, source_additions(group, text)):
+            sources.append(Source(article.id, article.outlet or "", outlet_names(article)[0], article.language or "",
+                                  article.published, article.title.english or article.title.source,
+                                  f"{digest_dir}/{article.id}.html", article.url, adds))
         stories.append(Story(
-            id=f"s{n}",
+            id=story_id,
             headline=_headline(_lead(group)),
-            summary=_story_summary(group, only_in),
+            lede=text,
+            summary=_plain_summary(text, sources),
             articles=[a.id for a in group],
-            sources=[Source(a.id, _outlet(a), a.language or "", a.published, a.title.english or a.title.source,
-                            f"{digest_dir}/{a.id}.html") for a in group],
-            common=_common(evidence),
-            only_in=only_in,
+            sources=sources,
+            differences=differences([evidence_of(a) for a in group]),
         ))
     dates = sorted(a.published for a in articles if a.published)
     models = sorted({model_line(a.models[k]) for a in articles for k in ("translate", "summarize") if k in a.models})
     return Brief(date=date or dt.date.today().isoformat(), range=[dates[0], dates[-1]] if dates else [None, None],
-                 stories=stories, signature=" · ".join(models))
+                 coverage=date_coverage([a.published for a in articles]), stories=stories,
+                 signature=" · ".join(models))
 
 
 def in_range(article: Article, since: str | None, until: str | None) -> bool:
@@ -195,6 +186,30 @@ def reuse_digests(articles: list[Article], digest_dir: Path) -> list[Article]:
     return reused
 
 
+def _lede_summarizer(session: TranslationSession, summary: SummarySettings) -> Any:
+    """For `--method abstractive`: the lock's summarizer, fetched on first use and loaded only for a summary or
+    lede the cache lacks; shared by the articles' summaries and the ledes (one load per run)."""
+    if summary.method != "abstractive":
+        return None
+    from summarize.engine import LazySummarizer, load_summarizer
+
+    entry = session.lock.summarizer()
+
+    def load() -> Any:
+        session.prepare([], also=[entry])
+        return load_summarizer(entry, summary.engine, session.settings.device, "auto")
+
+    return LazySummarizer(entry, load)
+
+
+def _lede_writer(summarizer: Any, summary: SummarySettings, cache: Any) -> LedeWriter:
+    """Ledes as the job's summaries are made: abstractive through `summarizer` (and the summary cache), extractive
+    for `--method extractive` (and `none`)."""
+    if summarizer is None:
+        return extractive_lede
+    return lambda group, story_id: write_lede(group, story_id, summarizer, "abstractive", summary.options(), cache)
+
+
 def run_brief(
     inputs: Sequence[str], output: Path, formats: Sequence[str], settings: TranslateSettings,
     summary: SummarySettings, date: str | None = None, since: str | None = None, until: str | None = None,
@@ -210,12 +225,17 @@ def run_brief(
     articles, failed = collect_brief_inputs(inputs)
     articles = reuse_digests([a for a in articles if in_range(a, since, until)], digest_dir)
     report = DigestReport(failed=failed)
-    digest_articles(articles, digest_dir, ["html", "json"], settings, summary, report, progress)
-    brief = build_brief(report.articles, date, digest_dir.name)
+    with TranslationSession(settings) as session:
+        summarizer = _lede_summarizer(session, summary)
+        digest_articles(articles, digest_dir, ["html", "json"], settings, summary, report, progress, summarizer)
+        brief = build_brief(report.articles, date, digest_dir.name, _lede_writer(summarizer, summary, session.cache))
     targets = [output] if single else [root / f"brief.{fmt}" for fmt in formats]
     for path in targets:
         fmt = path.suffix.lstrip(".")
         text = (json.dumps(brief.to_dict(), ensure_ascii=False, indent=2) + "\n" if fmt == "json"
                 else render_brief(brief, fmt))
         write_reported(path, text, report)
+    if "html" in formats or single:
+        index = render_index_html(report.articles, ["html", "json"], report.failed, brief=f"../{targets[0].name}")
+        write_reported(digest_dir / "index.html", index, report)
     return report

@@ -1,24 +1,27 @@
-"""Render the daily brief as self-contained HTML (the digests' CSS) or Markdown for email and chat."""
+"""Render the daily brief as a self-contained HTML page (the digests' CSS) or Markdown for email and chat.
+
+Per story: the headline, the lede, one line per source ("Outlet (date): what it adds", linking to its
+digest and to the original), then where the sources differ. Everything is English in `dir="ltr"`
+blocks; outlet names, original spellings and any source-script run are isolated (`<bdi>`, FSI…PDI).
+"""
 
 from __future__ import annotations
 
-from mt.output import escape_html as escape
+import posixpath
 
-from digest.brief import Brief, Story
-from digest.html import CSS
-from digest.meta import LANGUAGE_NAMES
+from digest.bidi import bdi, english_html, english_md, md_isolate
+from digest.brief import Brief, Source, Story
+from digest.markdown import md_url
+from digest.meta import original_link
+from digest.story_text import Detail
+from digest.styles import page
+from digest.wording import UNKNOWN_OUTLET, long_date, plural
+from mt.output import escape_html as escape
 from mt.output import md_cell
 
-
-def _covered(brief: Brief) -> str:
-    first, last = brief.range
-    return f"articles dated {first} to {last}" if first else "undated articles"
-
-
-def _source_line(story: Story, index: int) -> tuple[str, str, str, str]:
-    source = story.sources[index]
-    return (source.outlet, LANGUAGE_NAMES.get(source.language, source.language), source.published or "undated",
-            source.title)
+DISCLAIMER = "Machine translation and summaries: check the sources."
+DIFFER_HEADING = "Where the sources differ"
+UNNAMED = "the article from an unknown outlet"
 
 
 def render_brief(brief: Brief, fmt: str) -> str:
@@ -26,52 +29,112 @@ def render_brief(brief: Brief, fmt: str) -> str:
     return _html(brief) if fmt == "html" else _markdown(brief)
 
 
+def _title(brief: Brief) -> str:
+    return f"Daily brief — {long_date(brief.date)}"
+
+
+def _overview(brief: Brief) -> str:
+    articles = sum(len(s.sources) for s in brief.stories)
+    return f"{plural(len(brief.stories), 'story')} from {plural(articles, 'article')}; {brief.coverage}."
+
+
+def _source_lang(source: Source) -> str:
+    return source.language if source.language not in ("", "en") else ""
+
+
+# Markdown
+
+
+def _md_outlet(source: Source) -> str:
+    native = f" ({md_isolate(source.native)})" if source.native and source.outlet_english else (
+        md_isolate(source.native) if source.native else "")
+    return f"{md_cell(source.outlet_english)}{native}"
+
+
+def _md_who(source: Source) -> str:
+    return UNNAMED if source.outlet_english == UNKNOWN_OUTLET else _md_outlet(source)
+
+
+def _md_detail(detail: Detail) -> str:
+    return md_cell(detail.english) + (f" ({md_isolate(detail.original)})" if detail.original else "")
+
+
+def _md_story(story: Story) -> list[str]:
+    lines = ["", f'<a id="{story.id}"></a>', f"## {english_md(story.headline)}", ""]
+    if story.lede:
+        lines += [english_md(story.lede), ""]
+    for source in story.sources:
+        url = original_link(source.url)
+        original = f" · [original]({md_url(url)})" if url else ""
+        lines.append(f"- [{_md_outlet(source)}]({source.digest}) ({long_date(source.published) or 'undated'}): "
+                     f"{english_md(source.adds or 'no English summary yet.')}{original}")
+    if story.differences:
+        lines += ["", f"**{DIFFER_HEADING}**", ""]
+        for source in story.sources:
+            if source.id in story.differences:
+                details = ", ".join(_md_detail(d) for d in story.differences[source.id])
+                lines.append(f"- Only {_md_who(source)} reports: {details}.")
+    return lines
+
+
 def _markdown(brief: Brief) -> str:
-    lines = [f"# Daily brief — {brief.date}", "", f"{len(brief.stories)} stories from {_covered(brief)}.", ""]
-    lines += [f"{n}. [{md_cell(s.headline)}](#{s.id}) ({len(s.sources)} sources)" for n, s in
-              enumerate(brief.stories, start=1)]
+    lines = [f"# {_title(brief)}", "", f"{_overview(brief)}", ""]
+    lines += [f"{n}. [{english_md(s.headline)}](#{s.id}) ({plural(len(s.sources), 'source')})"
+              for n, s in enumerate(brief.stories, start=1)]
     for story in brief.stories:
-        lines += ["", f'<a id="{story.id}"></a>', f"## {md_cell(story.headline)}", "", story.summary, ""]
-        if story.common:
-            lines += [f"All sources: {', '.join(story.common)}", ""]
-        for i, source in enumerate(story.sources):
-            outlet, language, published, title = _source_line(story, i)
-            only = story.only_in.get(source.id)
-            lines.append(f"- [{md_cell(title)}]({source.digest}) — {md_cell(outlet)}, {language}, {published}"
-                         + (f"; only this source: {', '.join(only)}" if only else ""))
+        lines += _md_story(story)
     if brief.signature:
-        lines += ["", f"<sub>Machine translation and summaries: check the sources. `{brief.signature}`</sub>"]
+        lines += ["", f"<sub>{DISCLAIMER} `{brief.signature}`</sub>"]
     return "\n".join(lines) + "\n"
 
 
+# HTML
+
+
+def _html_outlet(source: Source) -> str:
+    english = f'<span class="outlet">{escape(source.outlet_english)}</span>' if source.outlet_english else ""
+    native = bdi(source.native, _source_lang(source) or None) if source.native else ""
+    return f'{english} <span class="native">{native}</span>' if english and native else english or native
+
+
+def _html_who(source: Source) -> str:
+    return UNNAMED if source.outlet_english == UNKNOWN_OUTLET else _html_outlet(source)
+
+
+def _html_detail(detail: Detail, lang: str) -> str:
+    original = f' (<bdi lang="{escape(lang)}">{escape(detail.original)}</bdi>)' if detail.original else ""
+    return f'<span class="detail {escape(detail.kind)}">{escape(detail.english)}{original}</span>'
+
+
+def _html_source(source: Source) -> str:
+    url = original_link(source.url)
+    original = f' · <a class="original" href="{escape(url)}">original</a>' if url else ""
+    return (f'<li dir="ltr"><a href="{escape(source.digest)}">{_html_outlet(source)}</a> '
+            f'({escape(long_date(source.published) or "undated")}): '
+            f'{english_html(source.adds or "no English summary yet.")}{original}</li>')
+
+
+def _html_story(story: Story) -> str:
+    lede = f'<p class="lede" dir="ltr">{english_html(story.lede)}</p>' if story.lede else ""
+    differ = ""
+    if story.differences:
+        items = "".join(
+            f'<li dir="ltr">Only {_html_who(s)} reports: '
+            f'{", ".join(_html_detail(d, _source_lang(s)) for d in story.differences[s.id])}.</li>'
+            for s in story.sources if s.id in story.differences)
+        differ = f'<h3 dir="ltr">{DIFFER_HEADING}</h3><ul class="differ">{items}</ul>'
+    return (f'<section class="story" id="{story.id}" aria-labelledby="{story.id}-h">'
+            f'<h2 id="{story.id}-h" dir="ltr">{english_html(story.headline)}</h2>{lede}'
+            f'<ul class="sources">{"".join(_html_source(s) for s in story.sources)}</ul>{differ}</section>')
+
+
 def _html(brief: Brief) -> str:
-    toc = "".join(f'<li><a href="#{s.id}">{escape(s.headline)}</a> ({len(s.sources)} sources)</li>'
-                  for s in brief.stories)
-    sections = []
-    for story in brief.stories:
-        items = []
-        for i, source in enumerate(story.sources):
-            outlet, language, published, title = _source_line(story, i)
-            only = story.only_in.get(source.id)
-            items.append(
-                f'<li><a href="{escape(source.digest)}">{escape(title)}</a> — <span dir="auto">{escape(outlet)}'
-                f"</span>, {escape(language)}, {escape(published)}"
-                + (f'<br><small>only this source: <span dir="auto">{escape(", ".join(only))}</span></small>'
-                   if only else "") + "</li>"
-            )
-        sections.append(
-            f'<section id="{story.id}" aria-labelledby="{story.id}-h"><h2 id="{story.id}-h">{escape(story.headline)}'
-            f'</h2><p dir="auto">{escape(story.summary)}</p>'
-            + (f'<p><small>All sources: <span dir="auto">{escape(", ".join(story.common))}</span></small></p>'
-               if story.common else "")
-            + f'<ul>{"".join(items)}</ul></section>'
-        )
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Daily brief — {escape(brief.date)}</title><style>{CSS}</style></head><body>"
-        f"<header><h1>Daily brief — {escape(brief.date)}</h1><p>{len(brief.stories)} stories from "
-        f"{escape(_covered(brief))}.</p></header><nav aria-label=\"Stories\"><ol>{toc}</ol></nav>"
-        f"{''.join(sections)}<footer><p>Machine translation and summaries: check the sources. "
-        f"{escape(brief.signature)}</p></footer></body></html>\n"
-    )
+    toc = "".join(f'<li dir="ltr"><a href="#{s.id}">{english_html(s.headline)}</a> '
+                  f'({plural(len(s.sources), "source")})</li>' for s in brief.stories)
+    folders = {posixpath.dirname(s.digest) for story in brief.stories for s in story.sources}
+    index = (f' <a href="{escape(folders.pop())}/index.html">All articles</a>.' if len(folders) == 1 else "")
+    body = (f'<header><h1 dir="ltr">{escape(_title(brief))}</h1><p dir="ltr">{escape(_overview(brief))}{index}</p>'
+            '</header>'
+            f'<nav aria-label="Stories"><ol>{toc}</ol></nav>{"".join(_html_story(s) for s in brief.stories)}'
+            f'<footer><p dir="ltr">{DISCLAIMER} {escape(brief.signature)}</p></footer>')
+    return page(_title(brief), body, running=_title(brief))

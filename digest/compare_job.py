@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from digest.compare_page import render_compare_html
 from digest.render import render
 from ingest import read_inputs
 from mt.article import Article
@@ -82,7 +83,8 @@ def run_compare(source: str, translation: Path, output: Path, formats: list[str]
     job = CompareJob(comparison)
     for fmt in formats:
         path = output / f"{article.id}.{fmt}"
-        write_atomic(path, render(article, fmt))
+        write_atomic(path, render_compare_html(article, comparison.report, ours) if fmt == "html"
+                     else render(article, fmt))
         job.written.append(path)
     path = output / f"{article.id}.report.json"
     write_atomic(path, json.dumps(comparison.report, ensure_ascii=False, indent=2) + "\n")

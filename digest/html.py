@@ -1,101 +1,90 @@
-"""Render one article as a self-contained, side-by-side bilingual HTML digest.
+"""Render one article as a self-contained, side-by-side bilingual HTML digest, written for its readers.
 
-Inline CSS only (works offline, fetches nothing), table semantics so every English
-sentence sits beside its source, `dir="rtl"` and `lang` on the source side, ids as
-anchors so a reader can cite `p3.s2`, two columns kept on A4 and stacked on phones.
+The header says what a reader needs (outlet in English and as written, date or "date unknown",
+the original's link); how it was made (models, engine, time, id, source path, signature) folds
+into "About this digest". Every English sentence sits beside its source (table semantics, `dir`
+and `lang` on the source side, ids as anchors so a reader can cite `p3.s2`, a "cite" button that
+copies outlet, date, URL and id); flags show their details inline, and a banner counts the flagged
+sentences when there are many. The layout is `digest.styles`: two columns on a desktop and on A4,
+stacked on phones, dark mode, running header and page numbers in print.
 """
 
 from __future__ import annotations
 
+from digest.bidi import bdi, english_html
+from digest.meta import LANGUAGE_NAMES, Header, header_of, original_link
+from digest.styles import CITE_SCRIPT, page
+from digest.wording import long_date, outlet_names, warnings_banner
+from mt.article import Article, Flag, Sentence, Summary
 from mt.output import escape_html as escape
 
-from digest.meta import Header, header_of
-from mt.article import Article, Flag, Summary
-
-CSS = """
-:root { color-scheme: light; --line: #d8dbe0; --muted: #5b6270; --flag: #9a3412; --flagbg: #fff4e5; }
-* { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 80rem; padding: 1.5rem; font: 16px/1.55 system-ui, -apple-system, "Segoe UI",
-  Roboto, "Helvetica Neue", Arial, sans-serif; color: #1c1f24; background: #fff; }
-[dir="rtl"], .src { font-family: "Vazirmatn", "Noto Naskh Arabic", "Noto Sans Arabic", "Geeza Pro", "Tahoma",
-  "Segoe UI", "Arial", sans-serif; line-height: 1.9; }
-header h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
-header .source-title { font-size: 1.3rem; margin: 0 0 .75rem; color: #333; font-weight: 600; }
-dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0 0 1rem;
-  font-size: .9rem; color: var(--muted); }
-dl.meta dt { font-weight: 600; }
-dl.meta dd { margin: 0; overflow-wrap: anywhere; }
-section { margin: 1.5rem 0; }
-h2 { font-size: 1.2rem; border-bottom: 1px solid var(--line); padding-bottom: .25rem; }
-.summary li { margin: .35rem 0; }
-.support { font-size: .85rem; color: var(--muted); }
-.support blockquote { margin: .2rem 0 .4rem; padding: 0 .75rem; border-inline-start: 3px solid var(--line); }
-table.pairs { width: 100%; border-collapse: collapse; table-layout: fixed; }
-table.pairs th { text-align: start; font-size: .85rem; color: var(--muted); border-bottom: 2px solid var(--line); }
-table.pairs col.id { width: 4.5rem; }
-table.pairs td, table.pairs th { vertical-align: top; padding: .35rem .6rem; }
-table.pairs tbody + tbody tr:first-child td { border-top: 1px solid var(--line); padding-top: .8rem; }
-td.sid a { font: .75rem ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; color: var(--muted);
-  text-decoration: none; }
-tr:target { background: #fffbd6; }
-tr:hover td.sid a { text-decoration: underline; }
-td.src { text-align: right; }
-body, td, h1 { overflow-wrap: anywhere; }
-.flag { display: inline-block; margin: .15rem .25rem 0 0; padding: 0 .4rem; border-radius: .6rem;
-  font-size: .72rem; color: var(--flag); background: var(--flagbg); border: 1px solid #f5c89a; }
-details.removed { font-size: .85rem; color: var(--muted); }
-details.removed li { margin: .1rem 0; }
-footer { font-size: .8rem; color: var(--muted); border-top: 1px solid var(--line); padding-top: .5rem; }
-@media (max-width: 40rem) {
-  body { padding: .75rem; }
-  table.pairs, table.pairs tbody, table.pairs tr, table.pairs td { display: block; width: 100%; }
-  table.pairs thead, table.pairs colgroup { display: none; }
-  table.pairs tr { padding: .4rem 0; border-bottom: 1px solid var(--line); }
-  td.sid { padding-bottom: 0; }
-}
-@media print {
-  @page { size: A4; margin: 14mm 12mm; }
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
-  table.pairs tr { break-inside: avoid; }
-  tr:target { background: none; }
-  details.removed { display: none; }
-}
-"""
+PATHS = ("Source file", "URL", "Signature")  # no words to break between: may break anywhere
+PATH = ' class="path"'
 
 
-def render_html(article: Article) -> str:
-    """The complete HTML document of one article's digest."""
+def render_html(article: Article, extra: str = "", ours: dict[str, str] | None = None) -> str:
+    """The complete HTML document of one article's digest; `extra`: a section after the header (the compare
+    report); `ours`: a third column of our own translation by sentence id (the compare page)."""
     head = header_of(article)
     lang = article.language or "und"
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(head.english_title)}</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body>",
-        _header(article, head, lang),
+    body = "".join([
+        header_html(article, head, lang),
+        extra,
         _summary(article.summary, article, lang),
-        _pairs(article, lang),
+        pairs_html(article, lang, ours),
         _removed(article),
-        f'<footer><p>Machine translation: check the source before quoting. {escape(head.signature)}</p>'
-        + (f"<p>{escape(head.licences)}</p>" if head.licences else "") + "</footer>",
-        "</body>",
-        "</html>",
-    ]
-    return "\n".join(p for p in parts if p) + "\n"
+        f'<footer><p dir="ltr">Machine translation: check the source before quoting. {escape(head.signature)}</p>'
+        + (f'<p dir="ltr">{escape(head.licences)}</p>' if head.licences else "") + "</footer>",
+    ])
+    return page(head.english_title, body, running=running_title(article, head), script=CITE_SCRIPT)
 
 
-def _header(article: Article, head: Header, lang: str) -> str:
-    rows = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in head.fields)
+def running_title(article: Article, head: Header) -> str:
+    """`title · outlet · date`, printed atop every page."""
+    return " · ".join(p for p in (head.english_title, outlet_names(article)[0],
+                                  long_date(article.published) or "date unknown") if p)
+
+
+def outlet_html(article: Article) -> str:
+    """The outlet in English with its native name beside it (isolated), or whichever of the two is known."""
+    english, native = outlet_names(article)
+    native_html = bdi(native, article.language) if native else ""
+    if english and native:
+        return f'{escape(english)} <span class="native">{native_html}</span>'
+    return escape(english) or native_html
+
+
+def published_html(article: Article) -> str:
+    """The date as people write it, or "date unknown"; the date as the article wrote it beside, when it differs."""
+    shown = escape(long_date(article.published) or "date unknown")
+    written = article.published_as_written
+    if written and written != article.published:
+        shown += f" (as written: {bdi(written, article.language)})"
+    return shown
+
+
+def header_html(article: Article, head: Header, lang: str) -> str:
     source_title = (
         f'<p class="source-title src" lang="{escape(lang)}" dir="rtl">{escape(article.title.source)}</p>'
         if article.title.source and article.language != "en" else ""
     )
-    return f"<header><h1>{escape(head.english_title)}</h1>{source_title}<dl class=\"meta\">{rows}</dl></header>"
+    url = original_link(article.url)
+    rows = [("Outlet", outlet_html(article)), ("Published", published_html(article))]
+    if article.author:
+        rows.append(("Author", bdi(article.author, article.language)))
+    if url:
+        rows.append(("Original", f'<a class="url" href="{escape(url)}">{escape(url)}</a>'))
+    facts = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+    about = "".join(f'<dt>{escape(k)}</dt><dd{PATH if k in PATHS else ""}>{bdi(v)}</dd>' for k, v in head.about)
+    return (f'<header><h1 dir="ltr">{english_html(head.english_title)}</h1>{source_title}'
+            f'<dl class="meta" dir="ltr">{facts}</dl>'
+            f'<details class="about" dir="ltr"><summary>About this digest</summary><dl class="meta">{about}</dl>'
+            f"</details>{_banner(article)}</header>")
+
+
+def _banner(article: Article) -> str:
+    text = warnings_banner(article)
+    return f'<p class="banner" role="note" dir="ltr">{text}: read them against the source.</p>' if text else ""
 
 
 def _summary(summary: Summary | None, article: Article, lang: str) -> str:
@@ -110,44 +99,70 @@ def _summary(summary: Summary | None, article: Article, lang: str) -> str:
             for sid in sentence.support if sid in by_id
         )
         support_block = f'<div class="support">{support}</div>' if support and article.language != "en" else ""
-        items.append(f"<li>{escape(sentence.english)}{_flags(sentence.flags)}{support_block}</li>")
+        items.append(f'<li dir="ltr">{english_html(sentence.english)}{flags_html(sentence.flags)}{support_block}</li>')
     back = (
         f'<p class="src" lang="{escape(lang)}" dir="rtl">{escape(summary.back_translation)}</p>'
         if summary.back_translation else ""
     )
     return (
-        f'<section class="summary" aria-labelledby="summary-h"><h2 id="summary-h">Summary '
+        f'<section class="summary" aria-labelledby="summary-h"><h2 id="summary-h" dir="ltr">Summary '
         f'<small>({escape(summary.method)})</small></h2><ol>{"".join(items)}</ol>{back}</section>'
     )
 
 
-def _pairs(article: Article, lang: str) -> str:
+def citation(article: Article, sentence_id: str) -> str:
+    """`Outlet, date, URL, sentence id`: what a reader quotes a sentence by."""
+    english, native = outlet_names(article)
+    outlet = f"{english} ({native})" if english and native else english or native
+    where = original_link(article.url) or article.source_path or article.id
+    return f"{outlet}, {long_date(article.published) or 'undated'}, {where}, sentence {sentence_id}"
+
+
+def _english_cell(s: Sentence, by_id: dict[str, Sentence]) -> str:
+    """The English of a row, never empty: a sentence merged into another says so and shows that English."""
+    if s.merged_into and not s.english:
+        holder = by_id.get(s.merged_into)
+        text = holder.english if holder and holder.english else ""
+        return (f'<span dir="ltr" class="merged">Translated together with '
+                f'<a href="#{escape(s.merged_into)}">{escape(s.merged_into)}</a>: {english_html(text)}</span>')
+    # The English sits in its own isolate: an unterminated bidi override in it (text pasted into
+    # `compare`) cannot reorder the flag chips and digits after it.
+    return f'<span dir="ltr">{english_html(s.english or "")}</span>'
+
+
+def pairs_html(article: Article, lang: str, ours: dict[str, str] | None = None) -> str:
     source_dir = "ltr" if article.language == "en" else "rtl"
+    by_id = {s.id: s for s in article.sentences()}
     bodies = []
     for paragraph in article.paragraphs:
         rows = []
         for s in paragraph.sentences:
             s_lang = s.language or lang
+            third = (f'<td class="ours" lang="en" dir="ltr">{english_html(ours.get(s.id, ""))}</td>'
+                     if ours is not None else "")
             rows.append(
-                f'<tr id="{escape(s.id)}"><td class="sid"><a href="#{escape(s.id)}" title="cite as {escape(s.id)}">'
-                f"{escape(s.id)}</a></td>"
-                # The English sits in its own isolate: an unterminated bidi override in it (text pasted into
-                # `compare`) cannot reorder the flag chips and digits after it.
-                f'<td class="en" lang="en"><span dir="ltr">{escape(s.english or "")}</span>{_flags(s.flags)}</td>'
-                f'<td class="src" lang="{escape(s_lang)}" dir="{source_dir}">{escape(s.source)}</td></tr>'
+                f'<tr id="{escape(s.id)}"><td class="sid"><a href="#{escape(s.id)}">{escape(s.id)}</a>'
+                f'<button class="cite" type="button" data-cite="{escape(citation(article, s.id))}">cite</button></td>'
+                f'<td class="en" lang="en">{_english_cell(s, by_id)}{flags_html(s.flags)}</td>'
+                f'<td class="src" lang="{escape(s_lang)}" dir="{source_dir}">{escape(s.source)}</td>{third}</tr>'
             )
         bodies.append(f'<tbody id="{escape(paragraph.id)}">{"".join(rows)}</tbody>')
+    language = LANGUAGE_NAMES.get(lang, lang)
+    ours_col, ours_head = ('<col class="ours">', '<th scope="col" class="ours">Our translation</th>') \
+        if ours is not None else ("", "")
     return (
-        '<section aria-labelledby="text-h"><h2 id="text-h">Full text, sentence by sentence</h2>'
-        '<table class="pairs"><colgroup><col class="id"><col class="en"><col class="src"></colgroup>'
-        '<thead><tr><th scope="col">id</th><th scope="col">English</th>'
-        f'<th scope="col">Source ({escape(lang)})</th></tr></thead>{"".join(bodies)}</table></section>'
+        '<section aria-labelledby="text-h"><h2 id="text-h" dir="ltr">Full text, sentence by sentence</h2>'
+        f'<table class="pairs" dir="ltr"><colgroup><col class="id"><col class="en"><col class="src">{ours_col}'
+        '</colgroup><thead><tr><th scope="col">id</th><th scope="col">English</th>'
+        f'<th scope="col">Original ({escape(language)})</th>{ours_head}</tr></thead>{"".join(bodies)}</table></section>'
     )
 
 
-def _flags(flags: list[Flag]) -> str:
+def flags_html(flags: list[Flag]) -> str:
+    """Each flag with its detail, inline (readable on a phone and on paper, not only on hover)."""
     return "".join(
-        f'<span class="flag" title="{escape(f.detail)}">{escape(f.code.replace("_", " "))}</span>' for f in flags
+        f'<span class="flag" dir="ltr"><b>{escape(f.code.replace("_", " "))}</b>'
+        + (f": {english_html(f.detail)}" if f.detail else "") + "</span>" for f in flags
     )
 
 
@@ -155,9 +170,9 @@ def _removed(article: Article) -> str:
     if not article.removed:
         return ""
     items = "".join(
-        f'<li><span dir="auto">{escape(r.text)}</span> — <em>{escape(r.reason)}</em></li>' for r in article.removed
+        f'<li dir="ltr">{bdi(r.text, article.language)} — <em>{escape(r.reason)}</em></li>' for r in article.removed
     )
     return (
-        f'<section><details class="removed"><summary>Removed page furniture ({len(article.removed)} lines)</summary>'
-        f"<ul>{items}</ul></details></section>"
+        f'<section><details class="removed" dir="ltr"><summary>Removed page furniture '
+        f"({len(article.removed)} lines)</summary><ul>{items}</ul></details></section>"
     )

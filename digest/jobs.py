@@ -149,12 +149,14 @@ def write_reported(path: Path, text: str, report: JobReport) -> None:
 def digest_articles(
     articles: list[Article], output: Path, formats: Sequence[str], settings: TranslateSettings,
     summary: SummarySettings, report: DigestReport, progress: Progress | None = None,
+    summarizer: Any = None,
 ) -> None:
     """Translate what is untranslated, summarize what has no summary, write each article's files.
 
     What the cache holds is filled first, with no model: then the work left (sentences to translate,
     summaries to make) is known before any model time, and only the models that work needs are loaded —
-    none at all for a fully cached re-run.
+    none at all for a fully cached re-run. `summarizer`: one the caller shares (the brief's ledes use it
+    too), else made here when needed.
     """
     with TranslationSession(settings) as session:
         pending = [a for a in articles if untranslated(a)]
@@ -168,7 +170,8 @@ def digest_articles(
             or not _summary_cached(a, entry, summary, session.cache))}
         # Every model the job needs is fetched (first use) or named as missing here, before any work.
         session.prepare(pending, also=[entry] if entry is not None and making else [])
-        summarizer = _summarizer(entry, settings, summary)  # never loaded when every summary is cached
+        if summarizer is None:  # never loaded when every summary is cached
+            summarizer = _summarizer(entry, settings, summary)
         if progress:
             progress.start(TRANSLATE, filled.missing)
             progress.start(SUMMARIZE, len(making) if summary.method != "none" else 0)

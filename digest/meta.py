@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -14,9 +15,14 @@ LANGUAGE_NAMES = {"fa": "Persian", "ar": "Arabic", "en": "English"}
 @dataclass(frozen=True)
 class Header:
     english_title: str
-    fields: list[tuple[str, str]]
+    about: list[tuple[str, str]]  # how the digest was made, for "About this digest"
     signature: str
     licences: str = ""
+
+
+def original_link(url: str | None) -> str | None:
+    """The article's URL when it is a web address a page may link to (http or https), else None."""
+    return url if url and re.match(r"(?i)https?://[^\s]+$", url) else None
 
 
 def model_line(model: dict[str, Any]) -> str:
@@ -42,32 +48,29 @@ def licences_line(models: Iterable[dict[str, Any]]) -> str:
 
 
 def header_of(article: Article) -> Header:
-    """Title, provenance and model facts, in display order; absent facts are left out."""
+    """Title and how the digest was made, in display order; absent facts are left out. The reader's facts
+    (outlet, date, link) come from `digest.wording` and each renderer."""
     language = LANGUAGE_NAMES.get(article.language or "", article.language or "unknown")
     if article.language_confidence is not None:
-        language += f" ({article.language_confidence:.0%} confidence)"
-    published = article.published or ""
-    if article.published_as_written and article.published_as_written != article.published:
-        published = f"{published} (as written: {article.published_as_written})".strip()
+        language += f" (identified with {article.language_confidence:.0%} confidence)"
     timing = sum(v for k, v in article.timings.items() if k.endswith("_s"))
-    fields = [
-        ("Outlet", article.outlet or ""),
-        ("Published", published),
+    about = [
         ("Language", language),
-        ("Source", article.url or article.source_path or article.id),
-        ("Author", article.author or ""),
-        ("News code", article.news_code or ""),
         ("Translation", model_line(article.models["translate"]) if "translate" in article.models else
          ("not needed (English source)" if article.language == "en" else "")),
         ("Summary", model_line(article.models["summarize"]) if "summarize" in article.models else
          (article.summary.method if article.summary else "")),
         ("Time taken", f"{timing:.1f} s" if article.timings else ""),
+        ("News code", article.news_code or ""),
         ("Article id", article.id),
+        ("Source file", article.source_path or ""),
+        ("URL", article.url or ""),
     ]
     signature = " · ".join(
         str(article.models[stage].get("signature", model_line(article.models[stage])))
         for stage in ("translate", "summarize") if stage in article.models
     )
     english_title = article.title.english or article.title.source or article.id
-    return Header(english_title=english_title, fields=[(k, v) for k, v in fields if v], signature=signature,
+    about.append(("Signature", signature))
+    return Header(english_title=english_title, about=[(k, v) for k, v in about if v], signature=signature,
                   licences=licences_line(article.models.values()))

@@ -11,6 +11,7 @@ from ingest.boilerplate import strip_boilerplate
 from ingest.langid import LANGUAGE_NAMES, SUPPORTED, differs_within, identify_language
 from ingest.metadata import extract_metadata, parse_published
 from ingest.normalize import normalize_text, unpresent
+from ingest.outlets import outlet_english
 from ingest.segment import sentence_spans
 from ingest.split import split_articles
 from mt.article import Article, Paragraph, Removed, Sentence, Title, content_id, safe_id
@@ -74,6 +75,7 @@ def prepare_article(
     )
     if published:
         article.published, article.published_as_written = parse_published(published)
+    article.outlet_english = outlet_english(article.outlet, url)
 
     for number, (_, paragraph_text) in enumerate(kept, start=1):
         paragraph = Paragraph(id=f"p{number}")
@@ -135,4 +137,5 @@ def prepare_articles(
         if published and article.published is None and article.published_as_written is None:
             article.published, article.published_as_written = parse_published(published)
         article.outlet = article.outlet or outlet
+        article.outlet_english = outlet_english(article.outlet, url)
         yield article

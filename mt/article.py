@@ -149,6 +149,7 @@ class Article:
     published: str | None = None
     published_as_written: str | None = None
     outlet: str | None = None
+    outlet_english: str | None = None  # the outlet's English name (`ingest.outlets`), the native one in `outlet`
     author: str | None = None
     news_code: str | None = None
     paragraphs: list[Paragraph] = field(default_factory=list)
@@ -185,6 +186,7 @@ class Article:
             published=data.get("published"),
             published_as_written=data.get("published_as_written"),
             outlet=data.get("outlet"),
+            outlet_english=data.get("outlet_english"),
             author=data.get("author"),
             news_code=data.get("news_code"),
             paragraphs=[

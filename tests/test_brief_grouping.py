@@ -134,7 +134,8 @@ def test_brief_orders_stories_and_reports_details_only_one_source_has() -> None:
     assert [s.articles for s in brief.stories] == [["fa", "ar"], ["other"]]  # most sources first
     assert brief.range == ["2020-07-08", "2024-03-20"]
     first = brief.stories[0]
-    assert first.only_in == {"fa": ["2011", "Syria"]}
-    assert "Only Saat 24 mentions: 2011, Syria." in first.summary and "Al-Manar (Arabic, 2020-07-08)" in first.summary
-    assert name_key("باقری") in first.common and "Damascus" in first.common
+    assert {k: [(d.kind, d.english) for d in v] for k, v in first.differences.items()} == {
+        "fa": [("place", "Syria"), ("number", "2011")]}
+    assert [(s.outlet_english, s.outlet) for s in first.sources] == [("Saat24", "Saat 24"), ("Al-Manar", "Al-Manar")]
+    assert "Al-Manar (8 July 2020): " in first.summary
     assert [s.digest for s in first.sources] == ["articles/fa.html", "articles/ar.html"]

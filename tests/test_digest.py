@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 from cli import app
 from ingest import read_inputs
 from mt.article import Article
-from tests.browser import ARTIFACTS, headless_browser, needs_browser
+from digest.styles import CITE_SCRIPT
+from tests.browser import ARTIFACTS, DESKTOP, PHONE, headless_browser, needs_browser, page_problems, set_width
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -106,7 +107,8 @@ def test_html_has_every_sentence_once_in_order_beside_its_english(digests: Path)
         assert [r[0] for r in rows] == [s.id for s in source.sentences()]
         assert all(r[1].strip() for r in rows)
         assert all(r[3] == "rtl" for r in rows)
-        assert "http://" not in html and "https://" not in html and "<script" not in html
+        own = html.replace(f"<script>{CITE_SCRIPT}</script>", "")  # the cite buttons' script, the page's only one
+        assert "http://" not in own and "https://" not in own and "<script" not in own
         assert f'<p class="source-title src" lang="{source.language}" dir="rtl">' in html
 
 
@@ -184,6 +186,11 @@ def test_html_in_a_real_browser(digests: Path) -> None:
         driver.save_screenshot(str(ARTIFACTS / "digest-phone.png"))
         fetched = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
         assert fetched == []
+        for width in (DESKTOP, PHONE):  # every page the run wrote, read as the pages promise
+            set_width(driver, width)
+            for page in sorted(digests.glob("*.html")):
+                driver.get(page.as_uri())
+                assert page_problems(driver) == [], page.name
 
 
 def test_outputs_get_the_usual_file_permissions(tmp_path: Path) -> None:
@@ -245,7 +252,7 @@ def test_a_bidi_override_in_a_sentence_leaves_the_next_row_and_the_english_colum
     english = overridden[0][1]
     assert english["left"] == plain[0][1]["left"] and english["width"] == plain[0][1]["width"]
     assert english["text"].startswith("The minister said ⟨RLO⟩prices rose 15 percent.")
-    assert english["text"].rstrip().endswith("number missing")  # the flag chip stays after the English
+    assert english["text"].rstrip().endswith("number missing: 15")  # the flag and its detail stay after the English
     assert "⟨RLO⟩" in overridden[0][2]["text"]  # shown in the source cell, where it was written
 
 
