@@ -23,6 +23,7 @@ from rich.text import Text
 
 from mt.errors import MtdigestError
 from mt.progress import SUMMARIZE, TRANSLATE, WRITE
+from mt.review import REVIEW_BELOW
 
 stdout = Console()
 stderr = Console(stderr=True)
@@ -243,6 +244,8 @@ NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor w
 QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="No progress bars.")]
 OfflineOpt = Annotated[bool, typer.Option(
     "--offline", help="Never fetch a missing model from the hub (as HF_HUB_OFFLINE=1): say what is missing.")]
+ReviewOpt = Annotated[float, typer.Option(
+    "--review-below", help="Flag sentences whose model confidence is below this (0-1; 0: never) as low_confidence.")]
 MaxInputOpt = Annotated[float, typer.Option(
     "--max-input-mb", help="Refuse inputs larger than this many MB (before reading them whole).")]
 
@@ -259,6 +262,7 @@ TRANSLATION_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("no_repeat_ngram", NoRepeatOpt, 0),
     ("repetition_penalty", RepetitionOpt, 1.0),
     ("length_penalty", LengthPenaltyOpt, 1.0),
+    ("review_below", ReviewOpt, REVIEW_BELOW),
     ("glossary", GlossaryOpt, None),
     ("no_cache", NoCacheOpt, False),
     ("max_input_mb", MaxInputOpt, 50.0),
@@ -311,6 +315,7 @@ def translate_settings(
     no_repeat_ngram: int = 0,
     repetition_penalty: float = 1.0,
     length_penalty: float = 1.0,
+    review_below: float = REVIEW_BELOW,
     max_input_mb: float = 50.0,
     offline: bool = False,
 ) -> Any:
@@ -330,6 +335,7 @@ def translate_settings(
         no_repeat_ngram_size=no_repeat_ngram,
         repetition_penalty=repetition_penalty,
         length_penalty=length_penalty,
+        review_below=review_below,
         max_input_mb=max_input_mb,
         offline=offline,
         pull_progress=pull_bars(quiet=False),

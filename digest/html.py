@@ -14,7 +14,7 @@ from __future__ import annotations
 from digest.bidi import bdi, english_html
 from digest.meta import LANGUAGE_NAMES, Header, header_of, original_link
 from digest.styles import CITE_SCRIPT, page
-from digest.wording import long_date, outlet_names, warnings_banner
+from digest.wording import CONFIDENT, long_date, low_confidence, outlet_names, shorten, warnings_banner
 from mt.article import Article, Flag, Sentence, Summary
 from mt.output import escape_html as escape
 
@@ -30,6 +30,7 @@ def render_html(article: Article, extra: str = "", ours: dict[str, str] | None =
     body = "".join([
         header_html(article, head, lang),
         extra,
+        check_first_html(article),
         _summary(article.summary, article, lang),
         pairs_html(article, lang, ours),
         _removed(article),
@@ -143,7 +144,8 @@ def pairs_html(article: Article, lang: str, ours: dict[str, str] | None = None) 
             rows.append(
                 f'<tr id="{escape(s.id)}"><td class="sid"><a href="#{escape(s.id)}">{escape(s.id)}</a>'
                 f'<button class="cite" type="button" data-cite="{escape(citation(article, s.id))}">cite</button></td>'
-                f'<td class="en" lang="en">{_english_cell(s, by_id)}{flags_html(s.flags)}</td>'
+                f'<td class="en{confidence_class(s)}" lang="en"{confidence_title(s)}>'
+                f'{_english_cell(s, by_id)}{flags_html(s.flags)}</td>'
                 f'<td class="src" lang="{escape(s_lang)}" dir="{source_dir}">{escape(s.source)}</td>{third}</tr>'
             )
         bodies.append(f'<tbody id="{escape(paragraph.id)}">{"".join(rows)}</tbody>')
@@ -152,10 +154,44 @@ def pairs_html(article: Article, lang: str, ours: dict[str, str] | None = None) 
         if ours is not None else ("", "")
     return (
         '<section aria-labelledby="text-h"><h2 id="text-h" dir="ltr">Full text, sentence by sentence</h2>'
-        f'<table class="pairs" dir="ltr"><colgroup><col class="id"><col class="en"><col class="src">{ours_col}'
+        f'{legend_html(article)}<table class="pairs" dir="ltr"><colgroup><col class="id"><col class="en"><col class="src">{ours_col}'
         '</colgroup><thead><tr><th scope="col">id</th><th scope="col">English</th>'
         f'<th scope="col">Original ({escape(language)})</th>{ours_head}</tr></thead>{"".join(bodies)}</table></section>'
     )
+
+
+def confidence_class(s: Sentence) -> str:
+    """` conf-low` (flagged for review), ` conf-mid` (below `CONFIDENT`) or "" for the English cell."""
+    if any(f.code == "low_confidence" for f in s.flags):
+        return " conf-low"
+    return " conf-mid" if s.confidence is not None and s.confidence < CONFIDENT else ""
+
+
+def confidence_title(s: Sentence) -> str:
+    return f' title="model confidence {s.confidence:.3f}"' if s.confidence is not None else ""
+
+
+def legend_html(article: Article) -> str:
+    """What the shades of the English cells mean (only when some sentence has a model confidence)."""
+    if not any(s.confidence is not None for s in article.sentences()):
+        return ""
+    return ('<p class="legend" dir="ltr">Model confidence (the model\'s own belief, not a quality check; hover a '
+            f'sentence for its value): <span class="swatch"></span>{CONFIDENT:.2f} or more '
+            f'<span class="swatch conf-mid"></span>below {CONFIDENT:.2f} '
+            '<span class="swatch conf-low"></span>low: listed under "Check first"</p>')
+
+
+def check_first_html(article: Article) -> str:
+    """The sentences to read against the source before quoting: those the model is least sure of."""
+    doubtful = low_confidence(article)
+    if not doubtful:
+        return ""
+    items = "".join(
+        f'<li dir="ltr"><a href="#{escape(s.id)}">{escape(s.id)}</a> (confidence {s.confidence:.3f}): '
+        f'{english_html(shorten(s.english or "", 160))}</li>' for s in doubtful)
+    return (f'<section class="check" aria-labelledby="check-h"><h2 id="check-h" dir="ltr">Check first '
+            f'<small>({len(doubtful)} {"sentence" if len(doubtful) == 1 else "sentences"} the model is least sure of)'
+            f'</small></h2><ol>{items}</ol></section>')
 
 
 def flags_html(flags: list[Flag]) -> str:

@@ -10,7 +10,7 @@ import re
 
 from digest.bidi import english_md, md_isolate
 from digest.meta import LANGUAGE_NAMES, header_of, original_link
-from digest.wording import long_date, outlet_names, warnings_banner
+from digest.wording import long_date, low_confidence, outlet_names, shorten, warnings_banner
 from mt.article import Article, Flag, Sentence
 from mt.output import md_cell
 
@@ -53,6 +53,16 @@ def _banner(article: Article) -> list[str]:
     return ["", f"> ⚠ **{text}:** read them against the source."] if text else []
 
 
+def _check_first(article: Article) -> list[str]:
+    """The review queue: each sentence the model is least sure of, linked to its row."""
+    doubtful = low_confidence(article)
+    if not doubtful:
+        return []
+    return ["", "## Check first", "", *(
+        f"- [{md_cell(s.id)}](#{_anchor(s.id)}) (confidence {s.confidence:.3f}): "
+        f"{english_md(shorten(s.english or '', 160), isolated=True)}" for s in doubtful)]
+
+
 def _english(s: Sentence) -> str:
     if s.merged_into and not s.english:
         return english_md(f"(translated together with {s.merged_into})", isolated=True)
@@ -65,7 +75,7 @@ def render_markdown(article: Article) -> str:
     lines = [f"# {english_md(head.english_title)}", ""]
     if article.title.source and article.language != "en":
         lines += [f"**{md_isolate(article.title.source)}**", ""]
-    lines += _facts(article) + _banner(article)
+    lines += _facts(article) + _banner(article) + _check_first(article)
     by_id = {s.id: s for s in article.sentences()}
     if article.summary and article.summary.sentences:
         lines += ["", f"## Summary ({md_cell(article.summary.method)})", ""]

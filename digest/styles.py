@@ -13,10 +13,12 @@ from mt.output import escape_html as escape
 
 CSS = """
 :root { color-scheme: light dark; --text: #1c1f24; --bg: #fff; --line: #d8dbe0; --muted: #4f5663;
-  --flag: #9a3412; --flagbg: #fff4e5; --flagline: #f5c89a; --target: #fffbd6; --link: #0b57d0; --banner: #fff4e5; }
+  --flag: #9a3412; --flagbg: #fff4e5; --flagline: #f5c89a; --target: #fffbd6; --link: #0b57d0; --banner: #fff4e5;
+  --confmid: #eef4fb; --conflow: #d6e6f7; --confline: #1f5fa8; }
 @media (prefers-color-scheme: dark) {
   :root { --text: #e6e8eb; --bg: #15171a; --line: #3a3f47; --muted: #aab1bd; --flag: #ffb77a; --flagbg: #3a2410;
-    --flagline: #7a4a1c; --target: #3b3510; --link: #8ab4f8; --banner: #3a2410; }
+    --flagline: #7a4a1c; --target: #3b3510; --link: #8ab4f8; --banner: #3a2410;
+    --confmid: #1c2633; --conflow: #233a55; --confline: #8ab4f8; }
 }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 80rem; padding: 1.5rem; font: 16px/1.55 system-ui, -apple-system, "Segoe UI",
@@ -60,6 +62,16 @@ td.src[dir="ltr"] { text-align: left; }
 .flag { display: block; margin: .25rem 0 0; padding: .1rem .45rem; border-radius: .3rem; font-size: .85rem;
   color: var(--flag); background: var(--flagbg); border: 1px solid var(--flagline); }
 .flag b { font-weight: 600; }
+/* Model confidence of each English cell: a shade and a border style, so it reads in grey print and for
+   colour-blind readers too (blue, not red/green); the value is in the cell's title (hover). */
+td.en.conf-mid { background: var(--confmid); border-inline-start: 3px dashed var(--confline); }
+td.en.conf-low { background: var(--conflow); border-inline-start: 3px solid var(--confline); }
+.legend { font-size: .85rem; color: var(--muted); }
+.legend .swatch { display: inline-block; width: 1.2em; height: .9em; vertical-align: middle; margin: 0 .25em 0 .6em;
+  border: 1px solid var(--line); }
+.legend .conf-mid { background: var(--confmid); border-inline-start: 3px dashed var(--confline); }
+.legend .conf-low { background: var(--conflow); border-inline-start: 3px solid var(--confline); }
+section.check li { margin: .3rem 0; }
 table.index { width: 100%; border-collapse: collapse; }
 table.index td, table.index th { padding: .4rem .6rem; text-align: start; vertical-align: top;
   border-bottom: 1px solid var(--line); }
@@ -84,7 +96,9 @@ footer { font-size: .85rem; color: var(--muted); border-top: 1px solid var(--lin
   dl.meta { grid-template-columns: 1fr; }
 }
 @media print {
-  :root { --text: #000; --bg: #fff; --muted: #333; --link: #000; }
+  :root { --text: #000; --bg: #fff; --muted: #333; --link: #000; --confmid: #f3f3f3; --conflow: #e0e0e0;
+    --confline: #000; }
+  td.en.conf-mid, td.en.conf-low, .legend .swatch { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   body { max-width: none; padding: 0; font-size: 10.5pt; }
   h1, h2, h3, header, .banner { break-after: avoid; page-break-after: avoid; }
   table.pairs tr, li, blockquote { break-inside: avoid; }

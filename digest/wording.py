@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from ingest.outlets import outlet_english
-from mt.article import Article
+from mt.article import Article, Sentence
 
 UNKNOWN_OUTLET = "Unknown outlet"
 _IRREGULAR = {"story": "stories"}
@@ -76,6 +76,15 @@ def warnings_banner(article: Article) -> str:
     if not sentences or flagged < max(1.0, BANNER_SHARE * len(sentences)):
         return ""
     return f"{flagged} of {len(sentences)} sentences {'has' if flagged == 1 else 'have'} warnings"
+
+
+# English cells whose model confidence is below this are shaded lighter than those flagged for review.
+CONFIDENT = 0.6
+
+
+def low_confidence(article: Article) -> list[Sentence]:
+    """The sentences flagged `low_confidence`, in reading order (the review queue)."""
+    return [s for s in article.sentences() if any(f.code == "low_confidence" for f in s.flags)]
 
 
 def shorten(text: str, limit: int) -> str:

@@ -102,6 +102,8 @@ class Sentence:
     language: str | None = None
     flags: list[Flag] = field(default_factory=list)
     merged_into: str | None = None
+    # The model's own confidence in its English: exp(mean log-probability per token), in [0, 1].
+    confidence: float | None = None
 
 
 @dataclass
@@ -114,6 +116,7 @@ class Paragraph:
 class Title:
     source: str = ""
     english: str | None = None
+    confidence: float | None = None
 
 
 @dataclass

@@ -29,9 +29,14 @@ CREATE TABLE IF NOT EXISTS translations (
     model TEXT NOT NULL,
     english TEXT NOT NULL,
     flags TEXT NOT NULL,
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    confidence REAL
 )
 """
+# Caches written before confidences were kept lack the column; their rows count as misses (retranslated once).
+_CONFIDENCE = "ALTER TABLE translations ADD COLUMN confidence REAL"
+# `confidence` of an output with no tokens (None in the article), so that NULL can mean "not recorded".
+_NO_TOKENS = -1.0
 # Abstractive summaries: what the summarizer wrote for an article's English (and the record of the model).
 _SUMMARIES = """
 CREATE TABLE IF NOT EXISTS summaries (
@@ -40,6 +45,10 @@ CREATE TABLE IF NOT EXISTS summaries (
     created REAL NOT NULL
 )
 """
+
+
+Cached = tuple[str, list[dict[str, str]], "float | None"]
+"""What the cache holds for one sentence: its English, its flags and the model's confidence in it."""
 
 
 def default_cache_path() -> Path:
@@ -109,24 +118,31 @@ class TranslationCache:
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute(_SCHEMA)
             db.execute(_SUMMARIES)
-            db.execute("SELECT key, model, english, flags, created FROM translations LIMIT 1").fetchall()
+            columns = {row[1] for row in db.execute("PRAGMA table_info(translations)")}
+            if "confidence" not in columns:
+                with contextlib.suppress(sqlite3.OperationalError):  # another process added it just now
+                    db.execute(_CONFIDENCE)
+            db.execute("SELECT key, model, english, flags, created, confidence FROM translations LIMIT 1").fetchall()
         except sqlite3.Error:
             db.close()
             raise
         return db
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, tuple[str, list[dict[str, str]]]]:
+    def get_many(self, keys: Iterable[str]) -> dict[str, Cached]:
+        """(english, flags, confidence) of every key found with its confidence recorded."""
         with self._reported("read"):
             return self._get_many(keys)
 
-    def _get_many(self, keys: Iterable[str]) -> dict[str, tuple[str, list[dict[str, str]]]]:
-        found: dict[str, tuple[str, list[dict[str, str]]]] = {}
+    def _get_many(self, keys: Iterable[str]) -> dict[str, Cached]:
+        found: dict[str, Cached] = {}
         unique = list(dict.fromkeys(keys))
         for start in range(0, len(unique), 500):
             chunk = unique[start: start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT key, english, flags FROM translations WHERE key IN ({marks})", chunk)
-            found.update({key: (english, json.loads(flags)) for key, english, flags in rows})
+            rows = self._db.execute(f"SELECT key, english, flags, confidence FROM translations WHERE key IN ({marks}) "
+                                    "AND confidence IS NOT NULL", chunk)
+            found.update({key: (english, json.loads(flags), None if score == _NO_TOKENS else score)
+                          for key, english, flags, score in rows})
         return found
 
     @contextlib.contextmanager
@@ -137,18 +153,19 @@ class TranslationCache:
         except sqlite3.Error as error:
             raise CacheError(f"{self.path}: cannot {verb} the translation cache ({error}); {_FIX}") from None
 
-    def put_many(self, model: str, items: Iterable[tuple[str, str, list[dict[str, str]]]]) -> None:
+    def put_many(self, model: str, items: Iterable[tuple[str, str, list[dict[str, str]], float | None]]) -> None:
+        """Store (key, english, flags, confidence) rows of one model."""
         with self._reported("write"):
             self._put_many(model, items)
 
-    def _put_many(self, model: str, items: Iterable[tuple[str, str, list[dict[str, str]]]]) -> None:
+    def _put_many(self, model: str, items: Iterable[tuple[str, str, list[dict[str, str]], float | None]]) -> None:
         now = time.time()
-        rows = [(key, model, english, json.dumps(flags, ensure_ascii=False), now) for key, english, flags in items]
+        rows = [(key, model, english, json.dumps(flags, ensure_ascii=False), now,
+                 _NO_TOKENS if score is None else score) for key, english, flags, score in items]
         with self._db:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany(
-                "INSERT OR REPLACE INTO translations (key, model, english, flags, created) VALUES (?, ?, ?, ?, ?)", rows
-            )
+            self._db.executemany("INSERT OR REPLACE INTO translations (key, model, english, flags, created, confidence) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def get_summary(self, key: str) -> dict[str, Any] | None:
         """A cached summary (`put_summary`'s value), or None."""

@@ -8,6 +8,7 @@ so both engines produce the same result structure and pass the same tests.
 from __future__ import annotations
 
 import functools
+import math
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, replace
 from typing import Any
@@ -47,6 +48,21 @@ def _as_text(text: str) -> str:
     """Marian tokenizers read a leading `>>xxx<<` as a target-language token; a space before it (which
     SentencePiece drops) keeps it plain text."""
     return " " + text if text.startswith(">>") else text
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One translation with the model's own log-probability of it: `logprob` summed over its `tokens` content
+    tokens (language code and end token excluded), the material of `confidence`."""
+
+    english: str
+    logprob: float
+    tokens: int
+
+
+def confidence(logprob: float, tokens: int) -> float | None:
+    """exp(mean log-probability per content token), rounded to 3 decimals; None for an empty output."""
+    return round(math.exp(logprob / tokens), 3) if tokens else None
 
 
 def output_budget(source_tokens: int) -> int:
@@ -118,6 +134,35 @@ class TranslationEngine(Seq2SeqModel, ABC):
     def translate_ids(self, source_ids: list[list[int]], options: DecodingOptions, target: str = "en") -> list[str]:
         """Translate one batch already tokenized by `source_tokens` (callers that sized batches reuse the ids)."""
         return [self.decode(row) for row in self.generate_ids(source_ids, options, target)]
+
+    def translate_scored(self, source_ids: list[list[int]], options: DecodingOptions, target: str = "en") -> list[Scored]:
+        """`translate_ids` with the model's log-probability of each output, by forced decoding of what it chose
+        (the plain model distribution, whatever penalties steered the search: comparable across settings and
+        with the score of a translation the model did not make)."""
+        outputs = self.generate_ids(source_ids, options, target)
+        scores = self.score_ids(source_ids, outputs, target)
+        return [Scored(self.decode(ids), logprob, tokens) for ids, (logprob, tokens) in zip(outputs, scores)]
+
+    def score_texts(self, sources: list[str], translations: list[str], language: str,
+                    target: str = "en") -> list[Scored]:
+        """The model's log-probability of given translations of `sources` (forced decoding): how likely it
+        finds someone else's English."""
+        source_ids = self.source_tokens(sources, language)
+        target_ids = self.encode_target(translations)
+        scores = self.score_ids(source_ids, target_ids, target)
+        return [Scored(text, logprob, tokens) for text, (logprob, tokens) in zip(translations, scores)]
+
+    def encode_target(self, texts: list[str]) -> list[list[int]]:
+        """Token ids of English as the decoder writes it (Marian: its target SentencePiece model); as in
+        `encode`, text stays text (no control tokens, nothing past the embedding table)."""
+        unk = self.tokenizer.unk_token_id
+        rows = self.tokenizer(text_target=texts, add_special_tokens=False, split_special_tokens=True)["input_ids"]
+        return [[unk if i in self.control_ids or i >= self.rows else i for i in row] for row in rows]
+
+    @abstractmethod
+    def score_ids(self, source_ids: list[list[int]], target_ids: list[list[int]],
+                  target: str = "en") -> list[tuple[float, int]]:
+        """(summed log-probability, token count) of each target's content tokens given its source."""
 
     @abstractmethod
     def generate_ids(self, source_ids: list[list[int]], options: DecodingOptions, target: str = "en") -> list[list[int]]:

@@ -22,3 +22,18 @@ class CTranslate2Engine(CTranslate2Model, TranslationEngine):
             max_decoding_length=output_budget(max(len(row) for row in ids)),
         )
         return [self.content_ids(self.tokenizer.convert_tokens_to_ids(r.hypotheses[0])) for r in results]
+
+    def score_ids(self, ids: list[list[int]], targets: list[list[int]], target: str = "en") -> list[tuple[float, int]]:
+        code = self.target_code(target)
+        prefix = [] if code is None else [code]
+        scored = [n for n, row in enumerate(targets) if row]
+        results = self.translator.score_batch(
+            [self.tokenizer.convert_ids_to_tokens(ids[n]) for n in scored],
+            [prefix + self.tokenizer.convert_ids_to_tokens(targets[n]) for n in scored],
+            max_input_length=0,
+        ) if scored else []
+        scores = [(0.0, 0)] * len(targets)
+        for n, result in zip(scored, results):  # one log-prob per target token, then the end token's
+            content = result.log_probs[len(prefix):len(prefix) + len(targets[n])]
+            scores[n] = (float(sum(content)), len(content))
+        return scores

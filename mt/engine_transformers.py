@@ -31,3 +31,27 @@ class TransformersEngine(TransformersModel, TranslationEngine):
                 **extra,
             )
         return [self.content_ids(row.tolist()) for row in output]
+
+    def score_ids(self, ids: list[list[int]], targets: list[list[int]], target: str = "en") -> list[tuple[float, int]]:
+        code = self.target_code(target)
+        prefix = [] if code is None else [self.tokenizer.convert_tokens_to_ids(code)]
+        scored = [n for n, row in enumerate(targets) if row]
+        scores = [(0.0, 0)] * len(targets)
+        if not scored:
+            return scores
+        labels = [prefix + targets[n] + [self.tokenizer.eos_token_id] for n in scored]
+        width = max(len(row) for row in labels)
+        pad = self.tokenizer.pad_token_id
+        start = self.model.generation_config.decoder_start_token_id
+        if start is None:
+            start = self.model.config.decoder_start_token_id
+        decoder = torch.tensor([[start, *row[:-1]] + [pad] * (width - len(row)) for row in labels], device=self.device)
+        input_ids, attention = self.padded([ids[n] for n in scored])
+        with torch.inference_mode():
+            logits = self.model(input_ids=input_ids, attention_mask=attention, decoder_input_ids=decoder).logits
+        logprobs = logits.float().log_softmax(-1)
+        for row, (n, label) in enumerate(zip(scored, labels)):
+            positions = torch.arange(len(prefix), len(label) - 1, device=self.device)
+            tokens = torch.tensor(label[len(prefix):-1], device=self.device)
+            scores[n] = (float(logprobs[row, positions, tokens].sum()), len(tokens))
+        return scores

@@ -26,6 +26,7 @@ from mt.errors import MtdigestError, UsageError
 from mt.glossary import load_glossary
 from mt.loading import LazyTranslator, load_translator
 from mt.progress import TRANSLATE, Progress
+from mt.review import REVIEW_BELOW
 from mt.translate import TranslateOptions, TranslationStats, pass_through, translate_articles
 
 
@@ -42,6 +43,7 @@ class TranslateSettings:
     no_repeat_ngram_size: int = 0
     repetition_penalty: float = 1.0
     length_penalty: float = 1.0
+    review_below: float = REVIEW_BELOW  # `low_confidence` below this model confidence (`mt.review`)
     max_batch_tokens: int = 4096
     glossary: Path | None = None
     use_cache: bool = True
@@ -58,6 +60,7 @@ def check_settings(settings: TranslateSettings) -> None:
                ("--repetition-penalty", s.repetition_penalty,
                 math.isfinite(s.repetition_penalty) and s.repetition_penalty > 0, "a number above 0 (1.0: off)"),
                ("--length-penalty", s.length_penalty, math.isfinite(s.length_penalty), "a finite number"),
+               ("--review-below", s.review_below, 0 <= s.review_below <= 1, "between 0 and 1"),
                ("--max-batch-tokens", s.max_batch_tokens, s.max_batch_tokens >= 1, "at least 1"))
     for option, value, ok, wanted in numbers:
         if not ok:
@@ -135,6 +138,7 @@ class TranslationSession:
                 length_penalty=settings.length_penalty,
             ),
             max_batch_tokens=settings.max_batch_tokens,
+            review_below=settings.review_below,
         )
         self.glossary = load_glossary(settings.glossary) if settings.glossary else None
         self.cache = TranslationCache() if settings.use_cache else None

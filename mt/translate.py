@@ -19,10 +19,11 @@ from mt.cache import TranslationCache, cache_key
 from mt.clauses import split_for_model
 from mt.qa.checks import check_article
 from mt.qa.degenerate import degeneration
-from mt.engine import DecodingOptions, TranslationEngine
+from mt.engine import DecodingOptions, Scored, TranslationEngine, confidence
 from mt.errors import BrokenModelError
 from mt.glossary import Glossary, Term, glossary_flags
 from mt.progress import TRANSLATE, Progress
+from mt.review import REVIEW_BELOW, review_flags
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class TranslateOptions:
     # Longer sentences are split at clause boundaries: NMT quality falls off, and
     # models stop early, well before their position limit.
     max_sentence_tokens: int = 160
+    # Sentences the model itself gives a confidence below this are flagged `low_confidence` (`mt.review`;
+    # never stored in the cache: the threshold is a reading choice, not part of the translation).
+    review_below: float = REVIEW_BELOW
 
 
 @dataclass
@@ -55,12 +59,12 @@ class _Unit:
     article: Article
     language: str
     text: str
-    assign: Callable[[str, list[Flag]], None]
+    assign: Callable[[str, list[Flag], float | None], None]
     key: str = ""
     fired: list[Term] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     pieces: list[str] = field(default_factory=list)
-    english: list[str] = field(default_factory=list)
+    english: list[Scored] = field(default_factory=list)
 
 
 def signature(engine: TranslationEngine, options: TranslateOptions) -> str:
@@ -70,7 +74,7 @@ def signature(engine: TranslationEngine, options: TranslateOptions) -> str:
     return (
         f"{engine.entry.alias}@{engine.entry.revision[:12]}{target}|engine:{engine.engine_name}|{engine.precision}"
         f"|beam:{d.beam_size}|nrng:{d.no_repeat_ngram_size}|rep:{d.repetition_penalty}|lp:{d.length_penalty}"
-        f"|split:{options.max_sentence_tokens}"
+        f"|split:{options.max_sentence_tokens}|review:{options.review_below}"
     )
 
 
@@ -109,9 +113,9 @@ def translate_articles(
     todo: list[_Unit] = []
     for unit in units:
         if unit.key in hits:
-            english, flags = hits[unit.key]
+            english, flags, score = hits[unit.key]
             stats.cached += 1
-            unit.assign(english, [Flag(**f) for f in flags])
+            unit.assign(english, [Flag(**f) for f in flags] + review_flags(score, options.review_below), score)
         else:
             todo.append(unit)
     if cached_only:  # the articles left incomplete are counted when they are translated
@@ -159,19 +163,20 @@ def _units(article: Article) -> list[_Unit]:
         pass_through(article)
         return []
 
-    def set_title(english: str, flags: list[Flag]) -> None:
-        article.title.english = english
+    def set_title(english: str, flags: list[Flag], confidence: float | None) -> None:
+        article.title.english, article.title.confidence = english, confidence
 
     units = []
     if article.title.source.strip():
         units.append(_Unit(article, article.language or "", article.title.source.strip(), set_title))
     for sentence in article.sentences():
-        def assign(english: str, flags: list[Flag], s=sentence) -> None:
-            s.english = english
+        def assign(english: str, flags: list[Flag], confidence: float | None, s=sentence) -> None:
+            s.english, s.confidence = english, confidence
             s.flags = [f for f in s.flags if f.code not in _OWN_FLAGS] + flags
 
         if sentence.language == "en":  # a quoted English sentence is kept as written: no model call
-            assign(sentence.source, [Flag("english_source", "already in English: kept as written, not translated")])
+            assign(sentence.source, [Flag("english_source", "already in English: kept as written, not translated")],
+                   None)
             continue
         units.append(_Unit(article, sentence.language or article.language or "", sentence.normalized, assign))
     return units
@@ -180,7 +185,8 @@ def _units(article: Article) -> list[_Unit]:
 # A job this large whose every translation is empty or degenerate has a broken model, not bad sentences.
 BROKEN_MODEL_UNITS = 5
 
-_OWN_FLAGS = {"glossary", "glossary_missed", "split", "retried", "degenerate", "empty_output", "english_source"}
+_OWN_FLAGS = {"glossary", "glossary_missed", "split", "retried", "degenerate", "empty_output", "english_source",
+              "low_confidence"}
 
 
 def _translate_units(
@@ -199,21 +205,22 @@ def _translate_units(
         tokens = _Tokens(engine, language, [unit.text for unit in group])
         for unit in group:
             unit.pieces = split_for_model(unit.text, tokens.count, options.max_sentence_tokens)
-            unit.english = [""] * len(unit.pieces)
             if len(unit.pieces) > 1:
                 unit.flags.append(Flag("split", f"translated in {len(unit.pieces)} clause pieces"))
         for wave in _waves(group, options.max_batch_tokens * WAVE_BATCHES):
             _translate_wave(wave, tokens, engine, options, stats, progress)
             finished = []
             for unit in wave:
-                english = " ".join(part for part in unit.english if part)
+                english = " ".join(part.english for part in unit.english if part.english)
+                # Pieces of a split sentence: the token-weighted mean of their log-probabilities.
+                score = confidence(sum(p.logprob for p in unit.english), sum(p.tokens for p in unit.english))
                 flags = _dedupe(unit.flags + glossary_flags(unit.fired, english))
                 if not english and unit.text.strip():
                     flags.append(Flag("empty_output", "the model returned no English for this sentence"))
                 if not english or any(f.code == "degenerate" for f in flags):
                     stats.unusable += 1
-                unit.assign(english, flags)
-                finished.append((unit.key, english, [asdict(f) for f in flags]))
+                unit.assign(english, flags + review_flags(score, options.review_below), score)
+                finished.append((unit.key, english, [asdict(f) for f in flags], score))
             if cache:
                 cache.put_many(engine.entry.alias, finished)
 
@@ -270,7 +277,7 @@ def _translate_wave(
             progress.advance(TRANSLATE, len(wave) * pieces / len(texts))
 
     outputs = _run(engine, [tokens.ids(t) for t in texts], options.decoding, options.max_batch_tokens, stats, did)
-    bad = [n for n, (text, out) in enumerate(zip(texts, outputs)) if degeneration(text, out)]
+    bad = [n for n, (text, out) in enumerate(zip(texts, outputs)) if degeneration(text, out.english)]
     notes: dict[str, list[Flag]] = {}
     if bad:
         stats.retried += len(bad)
@@ -278,7 +285,7 @@ def _translate_wave(
                        options.max_batch_tokens, stats)
         for n, out in zip(bad, retried):
             notes[texts[n]] = [Flag("retried", "degenerate output retried with stricter decoding")]
-            reason = degeneration(texts[n], out)
+            reason = degeneration(texts[n], out.english)
             if reason:
                 stats.degenerate += 1
                 notes[texts[n]].append(Flag("degenerate", reason))
@@ -296,17 +303,17 @@ def _run(
     max_batch_tokens: int,
     stats: TranslationStats,
     did: Callable[[int], None] = lambda pieces: None,
-) -> list[str]:
+) -> list[Scored]:
     """Translate tokenized texts in token-budget batches and return outputs in input order (`did`: called
     with each finished batch's size)."""
-    def run(rows: list[list[int]]) -> list[str]:
+    def run(rows: list[list[int]]) -> list[Scored]:
         stats.batches += 1
-        return engine.translate_ids(rows, decoding)
+        return engine.translate_scored(rows, decoding)
 
     def halved() -> None:
         stats.oom_splits += 1
 
-    outputs = [""] * len(ids)
+    outputs = [Scored("", 0.0, 0)] * len(ids)
     for batch in batches_by_tokens([len(row) for row in ids], max_batch_tokens):
         for index, english in zip(batch, halving_on_oom(run, [ids[i] for i in batch], halved)):
             outputs[index] = english

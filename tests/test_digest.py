@@ -102,7 +102,7 @@ def test_json_validates_against_the_schema_and_keeps_every_sentence(digests: Pat
 def test_html_has_every_sentence_once_in_order_beside_its_english(digests: Path) -> None:
     for source in source_articles():
         html = (digests / f"{source.id}.html").read_text(encoding="utf-8")
-        rows = re.findall(r'<tr id="(p\d+\.s\d+)">.*?<td class="en" lang="en">(.*?)</td>'
+        rows = re.findall(r'<tr id="(p\d+\.s\d+)">.*?<td class="en[^"]*" lang="en"[^>]*>(.*?)</td>'
                           r'<td class="src" lang="(\w+)" dir="(\w+)">(.*?)</td></tr>', html, flags=re.S)
         assert [r[0] for r in rows] == [s.id for s in source.sentences()]
         assert all(r[1].strip() for r in rows)

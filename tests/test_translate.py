@@ -61,13 +61,16 @@ class CountingEngine(TranslationEngine):
         self.inner, self.calls, self.seen = inner, 0, []
         self.engine_name = inner.engine_name
 
-    def translate_ids(self, source_ids: list[list[int]], options: DecodingOptions) -> list[str]:
+    def translate_scored(self, source_ids: list[list[int]], options: DecodingOptions) -> list[Scored]:
         self.calls += 1
         self.seen.extend(source_ids)
-        return self.inner.translate_ids(source_ids, options)
+        return self.inner.translate_scored(source_ids, options)
 
     def generate_ids(self, source_ids: list[list[int]], options: DecodingOptions) -> list[list[int]]:
         return self.inner.generate_ids(source_ids, options)
+
+    def score_ids(self, source_ids: list[list[int]], target_ids: list[list[int]]) -> list[tuple[float, int]]:
+        return self.inner.score_ids(source_ids, target_ids)
 
 
 def seed_article(name: str, language: str, repeat: int = 1) -> Article:
@@ -211,6 +214,9 @@ def capture_model_inputs(engine: TranslationEngine, monkeypatch: pytest.MonkeyPa
         translator = engine.translator
 
         class Spy:
+            def __getattr__(self, name: str) -> object:  # scoring and the rest: the real translator
+                return getattr(translator, name)
+
             def translate_batch(self, source: list[list[str]], *args: object, **kwargs: object) -> object:
                 seen.extend(engine.tokenizer.convert_tokens_to_ids(row) for row in source)
                 return translator.translate_batch(source, *args, **kwargs)
@@ -235,6 +241,9 @@ def capture_output_limits(engine: TranslationEngine, monkeypatch: pytest.MonkeyP
         translator = engine.translator
 
         class Spy:
+            def __getattr__(self, name: str) -> object:
+                return getattr(translator, name)
+
             def translate_batch(self, *args: object, **kwargs: object) -> object:
                 seen.append(kwargs["max_decoding_length"])  # type: ignore[arg-type]
                 assert kwargs["max_input_length"] == 0
@@ -369,10 +378,10 @@ def test_degeneration_detection(english: str, bad: bool) -> None:
 class OutOfMemoryOverTwo(CountingEngine):
     """Fails like a real OOM on any batch of more than two sentences."""
 
-    def translate_ids(self, source_ids: list[list[int]], options: DecodingOptions) -> list[str]:
+    def translate_scored(self, source_ids: list[list[int]], options: DecodingOptions) -> list[Scored]:
         if len(source_ids) > 2:
             raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
-        return super().translate_ids(source_ids, options)
+        return super().translate_scored(source_ids, options)
 
 
 def test_an_out_of_memory_batch_is_halved_and_retried(engines: dict) -> None:
@@ -385,7 +394,7 @@ def test_an_out_of_memory_batch_is_halved_and_retried(engines: dict) -> None:
 
 def test_errors_other_than_memory_are_not_retried(engines: dict) -> None:
     class Broken(CountingEngine):
-        def translate_ids(self, source_ids: list[list[int]], options: DecodingOptions) -> list[str]:
+        def translate_scored(self, source_ids: list[list[int]], options: DecodingOptions) -> list[Scored]:
             raise RuntimeError("shape mismatch")
 
     with pytest.raises(RuntimeError, match="shape mismatch"):
@@ -401,7 +410,7 @@ def test_cache_cli_stats_and_clear(tmp_path: Path) -> None:
 
     path = tmp_path / "cache.sqlite"
     cache = TranslationCache(path)
-    cache.put_many("tiny-nllb", [("k1", "one", []), ("k2", "two", [])])
+    cache.put_many("tiny-nllb", [("k1", "one", [], 0.5), ("k2", "two", [], None)])
     cache.close()
     runner, env = CliRunner(), {"MTDIGEST_CACHE": str(path)}
     stats = json.loads(runner.invoke(app, ["cache", "stats", "--json"], env=env).output)
@@ -411,7 +420,7 @@ def test_cache_cli_stats_and_clear(tmp_path: Path) -> None:
     assert json.loads(runner.invoke(app, ["cache", "stats", "--json"], env=env).output)["entries"] == 2
     assert "removed 2" in runner.invoke(app, ["cache", "clear"], env=env, input="y\n").output
     cache = TranslationCache(path)
-    cache.put_many("tiny-nllb", [("k3", "three", [])])
+    cache.put_many("tiny-nllb", [("k3", "three", [], 0.25)])
     cache.close()
     assert "removed 1" in runner.invoke(app, ["cache", "clear", "--yes"], env=env).output
     assert json.loads(runner.invoke(app, ["cache", "stats", "--json"], env=env).output)["entries"] == 0

@@ -1,0 +1,21 @@
+"""Which sentences a reader should check first: those the model itself is least sure of.
+
+`confidence` is exp(mean log-probability per token) of the English the model chose (`mt.engine.Scored`):
+the model's own belief, not a quality guarantee. The default threshold is a starting point, not tuned on
+data (no reference translations are reachable here); `mtdigest calibrate` tunes it on references.
+"""
+
+from __future__ import annotations
+
+from mt.article import Flag
+
+# A sentence whose tokens the model gave, on average, less than about one chance in three. Chosen by hand,
+# not measured: see README "How sure is the model?" and calibrate it for your models and texts.
+REVIEW_BELOW = 0.35
+
+
+def review_flags(score: float | None, threshold: float = REVIEW_BELOW) -> list[Flag]:
+    """`low_confidence` (detail: the value) when the model's confidence is below the review threshold."""
+    if score is None or score >= threshold:
+        return []
+    return [Flag("low_confidence", f"{score:.3f}")]
