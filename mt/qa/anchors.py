@@ -6,8 +6,8 @@ and personal names across scripts: an Arabic-script name and its Latin translite
 a consonant skeleton (`ingest.names.latin_skeleton`, coarsened here so that the usual
 transliteration variants meet: `جونز`/Jones, `إيفانوف`/Ivanov), so `ابن عباس` anchors
 `Ibn 'Abbas` (two-word names are matched as pairs, their skeletons being short). Only
-skeletons found on both sides of the document count, and, like every anchor, each is
-weighed by how rare it is in the English.
+skeletons found on both sides of the document, in sentences at like places, count, and, like
+every anchor, each is weighed by how rare it is in the English.
 
 A pair's anchor evidence is a log-likelihood ratio, translation vs. unrelated sentences: a
 translation keeps an anchor of its source as often as this English keeps that kind of
@@ -46,6 +46,7 @@ _ARABIC_WORD = re.compile("[\u0621-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff]+")
 _CAPITALIZED = re.compile(r"(?<![\w'’])['’]?[A-Z][A-Za-z'’-]+")
 _SOFT_C = re.compile(r"c(?=[eiy])")
 MIN_SKELETON = 3  # consonants in a one-word name key: shorter ones match too much by chance
+PLACED_ALIKE = 0.75  # share of a skeleton's sentences, on each side, with a partner near the same place
 
 
 @dataclass
@@ -94,12 +95,10 @@ def merge(sides: Sequence[Side]) -> Side:
 def name_skeletons(text: str, latin: bool) -> set[str]:
     """Consonant keys of the names `text` may hold: one-word keys and keys of two-word runs.
 
-    Arabic-script words in a source sentence; capitalized words in English, but the first.
+    Arabic-script words in a source sentence; capitalized words in English.
     """
-    if latin:  # capitalized words but a sentence's first (mostly not a name: The, However, In)
-        text = PLACE_NAMES.sub(" ", text)
-        words = [_SOFT_C.sub("s", m.group().lower()).replace("v", "f") for m in _CAPITALIZED.finditer(text)
-                 if text[:m.start()].strip(" \"'“‘(")]
+    if latin:
+        words = [_SOFT_C.sub("s", w.lower()).replace("v", "f") for w in _CAPITALIZED.findall(PLACE_NAMES.sub(" ", text))]
     else:
         words = _ARABIC_WORD.findall(text)
     # places are anchors of their own (the gazetteer), not names to guess at
@@ -144,12 +143,30 @@ def build_sides(source: Sequence[str], english: Sequence[str], glossary: Glossar
     names = source_names(source, glossary)
     source_keys = [name_skeletons(t, latin=False) for t in source]
     english_keys = [name_skeletons(t, latin=True) for t in english]
-    shared = set().union(*source_keys) & set().union(*english_keys)
+    shared = _placed_alike(source_keys, english_keys)
     src = [source_side(t, source_keys[i] & shared, glossary, ours[i] if ours else None)
            for i, t in enumerate(source)]
     eng = [english_side(t, names, english_keys[j] & shared) for j, t in enumerate(english)]
     weigh(src, eng)
     return src, eng
+
+
+def _placed_alike(source_keys: list[set[str]], english_keys: list[set[str]]) -> set[str]:
+    """Skeletons on both sides whose places agree: nearly every sentence holding one, on either side, has one
+    holding it on the other side near the same place in the document. A name and its transliteration go
+    together; a common word and an English name that happen to share consonants (`ممکن`, Michigan) do not."""
+    n, m = len(source_keys), len(english_keys)
+    window = max(3.0, 0.1 * max(n, m))
+    shared = set().union(*source_keys) & set().union(*english_keys)
+    placed = set()
+    for key in shared:
+        rows = [i for i, keys in enumerate(source_keys) if key in keys]
+        columns = [j for j, keys in enumerate(english_keys) if key in keys]
+        near_rows = sum(1 for i in rows if any(abs(j - i * m / n) <= window for j in columns))
+        near_columns = sum(1 for j in columns if any(abs(j - i * m / n) <= window for i in rows))
+        if near_rows >= PLACED_ALIKE * len(rows) and near_columns >= PLACED_ALIKE * len(columns):
+            placed.add(key)
+    return placed
 
 
 def weigh(src: list[Side], eng: list[Side]) -> None:
