@@ -26,7 +26,7 @@ STOPWORDS = frozenset(
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Rep", "Sen", "Gov",
                   "St", "Jr", "Sr", "No", "Vol", "vs", "etc", "Inc", "Ltd", "Co", "Corp", "Jan", "Feb", "Mar", "Apr",
-                  "Aug", "Sep", "Sept", "Oct", "Nov", "Dec")
+                  "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Rev", "Fr", "Hon", "Cpl", "Pvt", "Ave", "Mt")
 _CLOSERS = "\"'”’)]"
 # A sentence ends at . ! ? with its closing quotes/brackets and bidi marks (text copied from Arabic-script pages
 # wraps punctuation in them: U+200F `.` U+200F), when whitespace and a capital or digit (perhaps behind marks and an

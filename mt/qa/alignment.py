@@ -37,8 +37,10 @@ from mt.qa.length import DEFAULT, LengthModel, length_model
 # and the rarer 3–1, 4–1 take a little from 1–1.
 PRIORS = {(1, 1): 0.876, (1, 0): 0.0099, (0, 1): 0.0099, (2, 1): 0.0445, (1, 2): 0.0445,
           (1, 3): 0.006, (3, 1): 0.004, (1, 4): 0.003, (4, 1): 0.002}
-PARAGRAPH_PRIORS = {(1, 1): 0.9, (1, 0): 0.02, (0, 1): 0.02, (2, 1): 0.025, (1, 2): 0.025,
-                    (3, 1): 0.005, (1, 3): 0.005}
+# Paragraph beads: a merge or split of paragraphs is likelier than a whole paragraph dropped or added,
+# and a dropped sentence inside a 2–1 pair of paragraphs is still found by the sentence alignment inside it.
+PARAGRAPH_PRIORS = {(1, 1): 0.88, (1, 0): 0.005, (0, 1): 0.005, (2, 1): 0.04, (1, 2): 0.04,
+                    (3, 1): 0.01, (1, 3): 0.01}
 BEAD_KINDS = tuple(f"{a}-{b}" for a, b in PRIORS)
 # Share of the English paragraph breaks that must fall on source paragraph ends for paragraphs to lead.
 AGREEMENT = 0.75
