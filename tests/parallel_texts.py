@@ -14,6 +14,7 @@ makes those units one.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,7 +178,35 @@ class _Groups:
         self.parent[self.find(a)] = self.find(b)
 
 
-def compare(text: Text, tmp: Path, sent: Sent, ours: dict[str, str] | None = None) -> tuple[int, int]:
-    """Compare the text's English with its source article and score the links."""
-    comparison = compare_translation(article(text, tmp), as_text(sent), ours)
+class OursCache:
+    """Our own translation of each source article, by a locked model (the tiny test models here), made once."""
+
+    def __init__(self, models: Path, cache: Path) -> None:
+        self.models, self.cache = models, cache
+        self.done: dict[str, dict[str, str]] = {}
+
+    def __call__(self, source: Article) -> dict[str, str]:
+        from digest.compare_job import our_translation
+        from mt.pipeline import TranslateSettings
+
+        key = "\n".join(s.source for s in source.sentences())
+        if key not in self.done:
+            saved = {k: os.environ.get(k) for k in ("MTDIGEST_HOME", "MTDIGEST_CACHE")}
+            os.environ.update(MTDIGEST_HOME=str(self.models / "home"), MTDIGEST_CACHE=str(self.cache / "c.sqlite"))
+            try:
+                settings = TranslateSettings(lock_path=self.models / "models.lock", engine="transformers",
+                                             beam_size=1)
+                ours, _, why = our_translation(source, settings)
+            finally:
+                for k, v in saved.items():
+                    os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+            assert ours is not None, why
+            self.done[key] = ours
+        return self.done[key]
+
+
+def compare(text: Text, tmp: Path, sent: Sent, ours: OursCache | None = None) -> tuple[int, int]:
+    """Compare the text's English with its source article (and our translation of it) and score the links."""
+    source = article(text, tmp)
+    comparison = compare_translation(source, as_text(sent), ours(source) if ours else None)
     return score(text, comparison, sent)
