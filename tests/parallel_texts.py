@@ -14,6 +14,7 @@ makes those units one.
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -179,30 +180,38 @@ class _Groups:
 
 
 class OursCache:
-    """Our own translation of each source article, by a locked model (the tiny test models here), made once."""
+    """Our own translation of each source article by a locked model (the tiny test models here), as
+    `mtdigest compare` makes it, all articles in one batch (one model load)."""
 
-    def __init__(self, models: Path, cache: Path) -> None:
+    def __init__(self, models: Path, cache: Path) -> None:  # cache: the translation cache file
         self.models, self.cache = models, cache
         self.done: dict[str, dict[str, str]] = {}
 
-    def __call__(self, source: Article) -> dict[str, str]:
-        from digest.compare_job import our_translation
-        from mt.pipeline import TranslateSettings
+    def translate(self, sources: list[Article]) -> None:
+        from mt.pipeline import TranslateSettings, translate_inputs
 
-        key = "\n".join(s.source for s in source.sentences())
-        if key not in self.done:
-            saved = {k: os.environ.get(k) for k in ("MTDIGEST_HOME", "MTDIGEST_CACHE")}
-            os.environ.update(MTDIGEST_HOME=str(self.models / "home"), MTDIGEST_CACHE=str(self.cache / "c.sqlite"))
-            try:
-                settings = TranslateSettings(lock_path=self.models / "models.lock", engine="transformers",
-                                             beam_size=1)
-                ours, _, why = our_translation(source, settings)
-            finally:
-                for k, v in saved.items():
-                    os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
-            assert ours is not None, why
-            self.done[key] = ours
-        return self.done[key]
+        todo = [copy.deepcopy(a) for a in {self._key(a): a for a in sources if self._key(a) not in self.done}.values()]
+        saved = {k: os.environ.get(k) for k in ("MTDIGEST_HOME", "MTDIGEST_CACHE")}
+        os.environ.update(MTDIGEST_HOME=str(self.models / "home"), MTDIGEST_CACHE=str(self.cache))
+        try:
+            job = translate_inputs(todo, TranslateSettings(lock_path=self.models / "models.lock",
+                                                           engine="transformers", beam_size=1))
+        finally:
+            for k, v in saved.items():
+                os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+        assert not job.failed, job.failed
+        for ours in todo:
+            self.done[self._key(ours)] = {"title": ours.title.english or "",
+                                          **{s.id: s.english or "" for s in ours.sentences()}}
+
+    def __call__(self, source: Article) -> dict[str, str]:
+        if self._key(source) not in self.done:
+            self.translate([source])
+        return self.done[self._key(source)]
+
+    @staticmethod
+    def _key(source: Article) -> str:
+        return "\n".join([source.title.source, *(s.source for s in source.sentences())])
 
 
 def compare(text: Text, tmp: Path, sent: Sent, ours: OursCache | None = None) -> tuple[int, int]:
