@@ -71,6 +71,11 @@ def drop(text: Text, paragraph: int) -> Text:
     return Text(text.name + "-drop", text.language, text.source, english)
 
 
+def splittable(text: Text, start: int) -> int | None:
+    """The first paragraph from `start` on with more than one unit (one to split), if any."""
+    return next((k for k in range(start, len(text.english)) if len(text.english[k]) > 1), None)
+
+
 def rtl_marked(text: Text) -> Text:
     """The source as copied from Arabic web pages and Word: every full stop wrapped in right-to-left marks."""
     source = [[u.replace(".", f"{RLM}.{RLM}") for u in p] for p in text.source]

@@ -295,6 +295,19 @@ def test_a_long_sentence_split_into_three_or_four_english_sentences(pieces: int)
     assert Bead((3,), tuple(range(3, 3 + pieces))) in beads, beads
 
 
+def test_three_short_sentences_joined_into_one_english_sentence() -> None:
+    short = ["وصل الوفد إلى العاصمة صباح اليوم.", "واستقبله وزير الخارجية في المطار.",
+             "ثم توجه الجميع إلى القصر الرئاسي."]
+    others = [(f"وأكد المتحدث في البيان رقم {k} أن الوفد سيعود غدا إلى بلاده بعد انتهاء الزيارة.",
+               f"The spokesman said in statement number {k} that the delegation would return home tomorrow.")
+              for k in range(1, 7)]
+    joined = ("The delegation reached the capital this morning, was met by the foreign minister at the airport "
+              "and then went on with him to the presidential palace.")
+    source = [s for s, _ in others[:3]] + short + [s for s, _ in others[3:]]
+    english = [e for _, e in others[:3]] + [joined] + [e for _, e in others[3:]]
+    assert Bead((3, 4, 5), (3,)) in align(source, english, "ar").beads
+
+
 _ANY_TEXT = st.one_of(
     st.text(max_size=80),
     st.sampled_from(["", " ", "۱۲۳٬۴۵۶", "2011", "٢٠١١ 5", "\u200f\u200e", "«»", '"', "سوریه Syria", "...",

@@ -216,7 +216,9 @@ def real_cases(layout: str, documents: tuple[str, ...] = real.DOCUMENTS) -> dict
             dropped = real.drop(text, middle)
             cases["paragraphs correspond"].append((text, real.english_sent(text)))
             cases["a paragraph dropped"].append((dropped, real.english_sent(dropped)))
-            cases["two merged, one split"].append((text, real.english_sent(text, merge=2, split=middle + 1)))
+            split = real.splittable(text, middle + 1)  # none when every paragraph is one segment
+            assert split is not None or layout == "lines"
+            cases["two merged, one split"].append((text, real.english_sent(text, merge=2, split=split)))
             cases["a paragraph moved"].append((text, real.english_sent(text, move=(3, 6))))
             cases["no paragraph breaks"].append((text, real.english_sent(text, breaks=False)))
             cases["source full stops in RLM marks"].append((real.rtl_marked(text), real.english_sent(text)))
