@@ -25,6 +25,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from ingest.segment import BIDI_MARKS
 from mt.article import Article, Flag, Sentence
 from mt.errors import InputError
 from mt.glossary import Glossary
@@ -36,7 +37,7 @@ ALIGN_CODES = ("merged", "possible_omission", "extra_english")
 # An n–1 merge whose English is this many δ shorter than n source sentences should have is a possible omission.
 OMISSION_Z = 2.5
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_SENTENCE_END = re.compile(r"[.!?…:؟][\u200e\u200f\u061c\"'”’»)\]]*$")
+_SENTENCE_END = re.compile(rf"[.!?…؟][{BIDI_MARKS}\"'”’»)\]]*$")
 _HEADING_SHARE = 0.7  # a line without a full stop this much shorter than its block's longest is a heading
 
 
@@ -49,7 +50,7 @@ class Comparison:
 
 
 def english_sentences(text: str) -> list[str]:
-    """Sentences of an English text; blank lines end a sentence, single line breaks do not (hard wraps)."""
+    """Sentences of an English text; paragraph breaks (`english_paragraphs`) end a sentence, hard wraps do not."""
     return [s for paragraph in english_paragraphs(text) for s in paragraph]
 
 
@@ -247,9 +248,11 @@ def report_text(report: dict[str, Any]) -> str:
     by_code = report["flags"]["by_code"]
     lines = [
         f"{report['id']}: {report['sentences']['source']} source sentences, {report['sentences']['english']} "
-        f"English; aligned {beads}",
+        f"English; aligned {beads}" + (" (paragraphs first)" if report["alignment"]["paragraphs"]["led"] else ""),
         f"coverage: {coverage['source']:.0%} of source sentences have English, "
-        f"{coverage['english']:.0%} of English sentences match a source sentence",
+        f"{coverage['english']:.0%} of English sentences match a source sentence"
+        + (f"; {omissions} merged sentence(s) may be missing from the translation (possible_omission)"
+           if (omissions := report["alignment"]["possible_omissions"]) else ""),
         f"flagged {report['flags']['sentences_flagged']} sentence(s)"
         + (": " + ", ".join(f"{code} {n}" for code, n in by_code.items()) if by_code else ""),
     ]
