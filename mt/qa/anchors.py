@@ -98,13 +98,15 @@ def name_skeletons(text: str, latin: bool) -> set[str]:
     Arabic-script words in a source sentence; capitalized words in English.
     """
     if latin:
-        words = [_SOFT_C.sub("s", w.lower()).replace("v", "f") for w in _CAPITALIZED.findall(PLACE_NAMES.sub(" ", text))]
-    else:
-        words = _ARABIC_WORD.findall(text)
+        text = PLACE_NAMES.sub(" ", text)
+    matches = list((_CAPITALIZED if latin else _ARABIC_WORD).finditer(text))
+    words = [_SOFT_C.sub("s", m.group().lower()).replace("v", "f") if latin else m.group() for m in matches]
     # places are anchors of their own (the gazetteer), not names to guess at
     keys = ["" if find_places(w) else _coarse(latin_skeleton(w)) for w in words]
     found = {f"k:{k}" for k in keys if len(k) >= MIN_SKELETON}
-    found |= {f"k:{a}|{b}" for a, b in zip(keys, keys[1:]) if a and b and len(a + b) >= MIN_SKELETON}
+    found |= {f"k:{keys[n]}|{keys[n + 1]}" for n in range(len(keys) - 1)
+              if keys[n] and keys[n + 1] and len(keys[n] + keys[n + 1]) >= MIN_SKELETON
+              and not text[matches[n].end():matches[n + 1].start()].strip()}  # two words in a row
     return found
 
 
