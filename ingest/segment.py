@@ -32,7 +32,7 @@ _ABBREVIATIONS = frozenset(
     "a.m p.m approx dept est mt ft".split()
 )
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06d5\u06fa-\u06ff]")
-_BIDI_MARKS = "\u200e\u200f\u061c"
+BIDI_MARKS = "\u200e\u200f\u061c"  # LRM, RLM, ALM: punctuation wrapped in them still ends a sentence
 _MAX_ABBREVIATION = 12  # characters: a longer token before a full stop is a word, not an abbreviation
 _CLAUSE_WINDOW = 400  # characters looked at on each side of ؛ to count _MIN_CLAUSE_WORDS words
 
@@ -60,7 +60,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         start -= 1
     if start == dot or dot - start > _MAX_ABBREVIATION:
         return False
-    token = text[start:dot].strip(_BIDI_MARKS).lstrip("(\"'«“").lower()
+    token = text[start:dot].strip(BIDI_MARKS).lstrip("(\"'«“").lower()
     letters = token.replace(".", "")
     if len(letters) == 1 and letters.isalpha():
         return True  # initials and one-letter abbreviations: J. Smith, د. محمد, م.
@@ -72,7 +72,7 @@ def _words(text: str) -> int:
 
 
 def _skip_marks(text: str, j: int) -> int:
-    while j < len(text) and text[j] in _BIDI_MARKS:
+    while j < len(text) and text[j] in BIDI_MARKS:
         j += 1
     return j
 
@@ -80,7 +80,7 @@ def _skip_marks(text: str, j: int) -> int:
 def _before_marks(text: str, i: int) -> int:
     """Index of the character before position i, bidi marks skipped (-1 at the start)."""
     k = i - 1
-    while k >= 0 and text[k] in _BIDI_MARKS:
+    while k >= 0 and text[k] in BIDI_MARKS:
         k -= 1
     return k
 

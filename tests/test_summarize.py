@@ -225,3 +225,12 @@ def test_map_reduce_summarizes_every_chunk() -> None:
     assert len(model.calls[-1]) == 1  # the reduce step: one input
     assert [s.english for s in summary.sentences] == ["The ministers met.", "They agreed."]
     assert article.models["summarize"]["chunks"] >= len(first_level)
+
+
+def test_split_english_ends_sentences_at_bidi_marked_punctuation_and_keeps_closers() -> None:
+    """Text copied from Arabic-script pages wraps full stops in RLM (U+200F . U+200F): they still end sentences,
+    the marks stay as written, and a closing quote stays with its sentence."""
+    rlm = "\u200f"
+    text = f"The delegation arrived{rlm}.{rlm} Talks began{rlm}?{rlm} He said \"yes.\" Then the Rev. Smith left."
+    assert split_english(text) == [f"The delegation arrived{rlm}.{rlm}", f"Talks began{rlm}?{rlm}",
+                                   'He said "yes."', "Then the Rev. Smith left."]

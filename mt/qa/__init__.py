@@ -2,7 +2,8 @@
 
     from mt.qa import check_article, align, compare_translation
     check_article(article)              # flags on every translated sentence (idempotent)
-    align(source_sentences, english_sentences, "fa")   # Gale–Church beads with anchors
+    align(source_sentences, english_sentences, "fa")   # Gale–Church beads (up to 1–4, 4–1) with anchors;
+                                                       # paragraph numbers of both sides let paragraphs lead
     compare_translation(article, english_text)         # align an external translation, flag, report
 """
 

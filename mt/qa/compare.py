@@ -3,13 +3,18 @@
     result = compare_translation(article, english_text, ours=None)   # library: plain data in, out
     job = run_compare(source, translation, output, formats, settings) # the `mtdigest compare` job
 
-Each source sentence's `english` becomes the external English aligned to it (1–2: both
-English sentences; 2–1: the merged English on the first, the second `merged_into` it
-with a `merged` flag; 1–0: "" and a `dropped` flag; 0–1: appended to the nearest
-previous matched sentence with an `extra_english` flag), then `check_article` adds the
-quality flags. When our own model is available, the aligner also uses similarity to
-our translation of each sentence, and the report scores the external English against
-ours (chrF and BLEU by sacrebleu, with their signatures).
+Each source sentence's `english` becomes the external English aligned to it (1–n: all its
+English sentences; n–1: the merged English on the first, the others `merged_into` it with a
+`merged` flag, and a `possible_omission` flag too when that English is short for all of them,
+which then counts them out of coverage: two sentences missing from a translation must not pass
+as a merge; 1–0: "" and a `dropped` flag; 0–1: appended to the nearest previous matched
+sentence with an `extra_english` flag), then `check_article` adds the quality flags.
+
+The translation's paragraphs (blank lines, or one paragraph a line where its lines end
+sentences) and the article's paragraphs go to the aligner, which lets them lead when they
+correspond. When our own model is available, the aligner also uses similarity to our
+translation of each sentence, and the report scores the external English against ours (chrF
+and BLEU by sacrebleu, with their signatures).
 """
 
 from __future__ import annotations
@@ -20,14 +25,20 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from ingest.segment import BIDI_MARKS
 from mt.article import Article, Flag, Sentence
 from mt.errors import InputError
 from mt.glossary import Glossary
-from mt.qa.alignment import Alignment, align
+from mt.qa.alignment import BEAD_KINDS, PARAGRAPH_PRIORS, Alignment, Bead, align
 from mt.qa.checks import QA_CODES, check_article
+from mt.qa.length import chars
 
-ALIGN_CODES = ("merged", "extra_english")
+ALIGN_CODES = ("merged", "possible_omission", "extra_english")
+# An n–1 merge whose English is this many δ shorter than n source sentences should have is a possible omission.
+OMISSION_Z = 2.5
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_SENTENCE_END = re.compile(rf"[.!?…؟][{BIDI_MARKS}\"'”’»)\]]*$")
+_HEADING_SHARE = 0.7  # a line without a full stop this much shorter than its block's longest is a heading
 
 
 @dataclass
@@ -39,10 +50,41 @@ class Comparison:
 
 
 def english_sentences(text: str) -> list[str]:
-    """Sentences of an English text; blank lines end a sentence, single line breaks do not (hard wraps)."""
+    """Sentences of an English text; paragraph breaks (`english_paragraphs`) end a sentence, hard wraps do not."""
+    return [s for paragraph in english_paragraphs(text) for s in paragraph]
+
+
+def english_paragraphs(text: str) -> list[list[str]]:
+    """The sentences of each paragraph of an English text.
+
+    Paragraphs are separated by blank lines; inside a block, a line break is a paragraph break too
+    when the line before it ends a sentence, or is a heading (no full stop, clearly shorter than the
+    block's longest line, the next line capitalized). Any other line break is a hard wrap.
+    """
     from summarize.text import split_english
 
-    return [s for paragraph in _PARAGRAPH_BREAK.split(text) for s in split_english(paragraph)]
+    paragraphs = []
+    for block in _PARAGRAPH_BREAK.split(text):
+        for paragraph in _line_paragraphs(block):
+            sentences = split_english(paragraph)
+            if sentences:
+                paragraphs.append(sentences)
+    return paragraphs
+
+
+def _line_paragraphs(block: str) -> list[str]:
+    lines = [line.strip() for line in block.splitlines() if line.strip()]
+    longest = max((len(line) for line in lines), default=0)
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for k, line in enumerate(lines):
+        current.append(line)
+        following = lines[k + 1] if k + 1 < len(lines) else ""
+        heading = len(line) < _HEADING_SHARE * longest and following[:1].isupper()
+        if not following or _SENTENCE_END.search(line) or heading:
+            paragraphs.append(" ".join(current))
+            current = []
+    return paragraphs
 
 
 def compare_translation(
@@ -58,19 +100,26 @@ def compare_translation(
     `ours_model`: its signature, for the report.
     """
     started = time.perf_counter()
-    english = english_sentences(english_text)
-    units: list[Sentence | None] = ([None] if article.title.source.strip() else []) + article.sentences()
+    paragraphs = english_paragraphs(english_text)
+    english = [s for paragraph in paragraphs for s in paragraph]
+    english_paragraph = [k for k, paragraph in enumerate(paragraphs) for _ in paragraph]
+    has_title = bool(article.title.source.strip())
+    units: list[Sentence | None] = ([None] if has_title else []) + article.sentences()
+    source_paragraph = ([0] if has_title else []) + [k + 1 for k, p in enumerate(article.paragraphs)
+                                                     for _ in p.sentences]
     sources = [article.title.source if u is None else (u.normalized or u.source) for u in units]
     our_texts = [(ours or {}).get("title" if u is None else u.id, "") for u in units] if ours else None
-    alignment = align(sources, english, article.language, ours=our_texts, glossary=glossary)
-    _apply(article, units, english, alignment)
+    alignment = align(sources, english, article.language, ours=our_texts, glossary=glossary,
+                      source_paragraphs=source_paragraph, english_paragraphs=english_paragraph)
+    _apply(article, units, sources, english, alignment)
     check_article(article, glossary)
     article.timings["compare_s"] = round(time.perf_counter() - started, 3)
     report = _report(article, units, english, alignment, our_texts, ours_model)
     return Comparison(article, english, alignment, report)
 
 
-def _apply(article: Article, units: list[Sentence | None], english: list[str], alignment: Alignment) -> None:
+def _apply(article: Article, units: list[Sentence | None], sources: list[str], english: list[str],
+           alignment: Alignment) -> None:
     for sentence in article.sentences():
         sentence.english, sentence.merged_into = "", None
         sentence.flags = [f for f in sentence.flags if f.code not in QA_CODES and f.code not in ALIGN_CODES]
@@ -78,23 +127,27 @@ def _apply(article: Article, units: list[Sentence | None], english: list[str], a
     holders: list[Sentence | None] = []  # per bead: the sentence holding its English
     for bead in alignment.beads:
         text = " ".join(english[j] for j in bead.english)
-        first = units[bead.source[0]] if bead.source else None
-        holders.append(first if bead.source and bead.english else None)
-        if not bead.source:
-            continue
-        if first is None:  # the title
-            if len(bead.source) == 1:
+        members = [units[i] for i in bead.source]
+        if members and members[0] is None:  # the title
+            if len(members) == 1:
                 article.title.english = text or None
-            elif bead.english:  # title and first sentence share one English sentence: it goes to the sentence
-                holders[-1] = units[bead.source[1]]
-                holders[-1].english = text  # type: ignore[union-attr]
+                holders.append(None)
+                continue
+            members = members[1:]  # title and sentences share English: it goes to the sentences
+        first = members[0] if members else None
+        holders.append(first if bead.english else None)
+        if first is None:
             continue
+        assert all(m is not None for m in members)
         first.english = text
-        for other in bead.source[1:]:
-            second = units[other]
-            assert second is not None
-            second.merged_into = first.id
-            second.flags.append(Flag("merged", f"its English is given with {first.id} (2–1 alignment)"))
+        short = _short_for(alignment, bead, sources, english) if len(members) > 1 and bead.english else None
+        for other in members[1:]:
+            assert other is not None
+            other.merged_into = first.id
+            other.flags.append(Flag("merged", f"its English is given with {first.id} "
+                                              f"({len(members)}–1 alignment)"))
+            if short:
+                other.flags.append(Flag("possible_omission", f"the English given with {first.id} is {short}"))
     for n, bead in enumerate(alignment.beads):
         if bead.source or not bead.english:
             continue
@@ -112,8 +165,9 @@ def _report(article: Article, units: list[Sentence | None], english: list[str], 
             ours: list[str] | None, ours_model: str | None) -> dict[str, Any]:
     sentences = article.sentences()
     kinds = Counter(bead.kind for bead in alignment.beads)
+    paragraph_kinds = Counter(bead.kind for bead in alignment.paragraphs)
     unit_ids = ["title" if u is None else u.id for u in units]
-    covered = [s for s in sentences if s.english or s.merged_into]
+    covered = [s for s in sentences if s.english or (s.merged_into and not _flagged(s, "possible_omission"))]
     matched_english = sum(len(b.english) for b in alignment.beads if b.source)
     flagged = {s.id: [f.code for f in s.flags if f.code in QA_CODES or f.code in ALIGN_CODES]
                for s in sentences}
@@ -130,7 +184,12 @@ def _report(article: Article, units: list[Sentence | None], english: list[str], 
         "alignment": {
             "signature": alignment.signature,
             "ratio": round(alignment.ratio, 3),
-            "beads": {kind: kinds.get(kind, 0) for kind in ("1-1", "1-2", "2-1", "1-0", "0-1")},
+            "beads": {kind: kinds.get(kind, 0) for kind in BEAD_KINDS},
+            "paragraphs": {
+                "led": bool(alignment.paragraphs),
+                "beads": {f"{a}-{b}": paragraph_kinds.get(f"{a}-{b}", 0) for a, b in PARAGRAPH_PRIORS},
+            },
+            "possible_omissions": by_code.get("possible_omission", 0),
             "links": [{"source": [unit_ids[i] for i in b.source], "english": list(b.english)}
                       for b in alignment.beads],
         },
@@ -139,6 +198,22 @@ def _report(article: Article, units: list[Sentence | None], english: list[str], 
         "similarity": _similarity(alignment, english, ours, ours_model),
     }
     return report
+
+
+def _short_for(alignment: Alignment, bead: Bead, sources: list[str], english: list[str]) -> str | None:
+    """Why the English of an n–1 bead looks short for its n source sentences, or None when it does not."""
+    source_chars = sum(chars(sources[i]) for i in bead.source) + len(bead.source) - 1
+    english_chars = sum(chars(english[j]) for j in bead.english) + len(bead.english) - 1
+    z = alignment.lengths.z(source_chars, english_chars)
+    if z > -OMISSION_Z:
+        return None
+    return (f"short for {len(bead.source)} source sentences: {english_chars} English characters for "
+            f"{source_chars} source (≈{alignment.lengths.ratio * source_chars:.0f} expected, δ {z:.1f}); "
+            f"part of the source may be missing from the translation")
+
+
+def _flagged(sentence: Sentence, code: str) -> bool:
+    return any(f.code == code for f in sentence.flags)
 
 
 def _similarity(alignment: Alignment, english: list[str], ours: list[str] | None,
@@ -173,9 +248,11 @@ def report_text(report: dict[str, Any]) -> str:
     by_code = report["flags"]["by_code"]
     lines = [
         f"{report['id']}: {report['sentences']['source']} source sentences, {report['sentences']['english']} "
-        f"English; aligned {beads}",
+        f"English; aligned {beads}" + (" (paragraphs first)" if report["alignment"]["paragraphs"]["led"] else ""),
         f"coverage: {coverage['source']:.0%} of source sentences have English, "
-        f"{coverage['english']:.0%} of English sentences match a source sentence",
+        f"{coverage['english']:.0%} of English sentences match a source sentence"
+        + (f"; {omissions} merged sentence(s) may be missing from the translation (possible_omission)"
+           if (omissions := report["alignment"]["possible_omissions"]) else ""),
         f"flagged {report['flags']['sentences_flagged']} sentence(s)"
         + (": " + ", ".join(f"{code} {n}" for code, n in by_code.items()) if by_code else ""),
     ]
