@@ -41,7 +41,7 @@ from digest.jobs import (
 from digest.meta import model_line
 from digest.stories import evidence_of, group_stories
 from digest.story_text import Detail, differences, source_additions, write_lede
-from digest.wording import date_coverage, long_date, outlet_names, shorten
+from digest.wording import date_coverage, long_date, low_confidence, outlet_names, shorten
 from mt.article import SCHEMA_VERSION, Article
 from mt.output import check_writable
 from mt.pipeline import TranslateSettings, TranslationSession
@@ -63,6 +63,7 @@ class Source:
     digest: str
     url: str | None = None
     adds: str = ""
+    low_confidence: int = 0  # sentences of this article the model is least sure of (its digest's "Check first")
 
     @property
     def native(self) -> str:
@@ -79,6 +80,7 @@ class Story:
     articles: list[str]
     sources: list[Source]
     differences: dict[str, list[Detail]] = field(default_factory=dict)
+    low_confidence: int = 0  # the story's sentences to check before quoting, all sources together
 
 
 @dataclass
@@ -150,7 +152,8 @@ def build_brief(articles: list[Article], date: str | None = None, digest_dir: st
         for article, adds in zip(group, source_additions(group, text)):
             sources.append(Source(article.id, article.outlet or "", outlet_names(article)[0], article.language or "",
                                   article.published, article.title.english or article.title.source,
-                                  f"{digest_dir}/{article.id}.html", article.url, adds))
+                                  f"{digest_dir}/{article.id}.html", article.url, adds,
+                                  len(low_confidence(article))))
         stories.append(Story(
             id=story_id,
             headline=_headline(_lead(group)),
@@ -159,6 +162,7 @@ def build_brief(articles: list[Article], date: str | None = None, digest_dir: st
             articles=[a.id for a in group],
             sources=sources,
             differences=differences([evidence_of(a) for a in group]),
+            low_confidence=sum(s.low_confidence for s in sources),
         ))
     dates = sorted(a.published for a in articles if a.published)
     models = sorted({model_line(a.models[k]) for a in articles for k in ("translate", "summarize") if k in a.models})

@@ -63,11 +63,13 @@ def _md_story(story: Story) -> list[str]:
     lines = ["", f'<a id="{story.id}"></a>', f"## {english_md(story.headline)}", ""]
     if story.lede:
         lines += [english_md(story.lede), ""]
+    if story.low_confidence:
+        lines += [f"*{to_check(story.low_confidence)} before quoting (the model is least sure of them).*", ""]
     for source in story.sources:
         url = original_link(source.url)
         original = f" · [original]({md_url(url)})" if url else ""
         lines.append(f"- [{_md_outlet(source)}]({source.digest}) ({long_date(source.published) or 'undated'}): "
-                     f"{english_md(source.adds or 'no English summary yet.')}{original}")
+                     f"{english_md(source.adds or 'no English summary yet.')}{original}{_md_check(source)}")
     if story.differences:
         lines += ["", f"**{DIFFER_HEADING}**", ""]
         for source in story.sources:
@@ -75,6 +77,14 @@ def _md_story(story: Story) -> list[str]:
                 details = ", ".join(_md_detail(d) for d in story.differences[source.id])
                 lines.append(f"- Only {_md_who(source)} reports: {details}.")
     return lines
+
+
+def to_check(count: int) -> str:
+    return f"{plural(count, 'sentence')} to check"
+
+
+def _md_check(source: Source) -> str:
+    return f" · [{to_check(source.low_confidence)}]({source.digest}#check-h)" if source.low_confidence else ""
 
 
 def _markdown(brief: Brief) -> str:
@@ -109,13 +119,18 @@ def _html_detail(detail: Detail, lang: str) -> str:
 def _html_source(source: Source) -> str:
     url = original_link(source.url)
     original = f' · <a class="original" href="{escape(url)}">original</a>' if url else ""
+    check = (f' · <a class="check" href="{escape(source.digest)}#check-h">{to_check(source.low_confidence)}</a>'
+             if source.low_confidence else "")
     return (f'<li dir="ltr"><a href="{escape(source.digest)}">{_html_outlet(source)}</a> '
             f'({escape(long_date(source.published) or "undated")}): '
-            f'{english_html(source.adds or "no English summary yet.")}{original}</li>')
+            f'{english_html(source.adds or "no English summary yet.")}{original}{check}</li>')
 
 
 def _html_story(story: Story) -> str:
     lede = f'<p class="lede" dir="ltr">{english_html(story.lede)}</p>' if story.lede else ""
+    if story.low_confidence:
+        lede += (f'<p class="to-check" dir="ltr">{to_check(story.low_confidence)} before quoting '
+                 "(the model is least sure of them).</p>")
     differ = ""
     if story.differences:
         items = "".join(

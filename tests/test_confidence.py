@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import random
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from mt.cache import TranslationCache
 from mt.engine import DecodingOptions, TranslationEngine, confidence, output_budget
 from mt.loading import load_translator
 from mt.translate import TranslateOptions, signature, translate_articles
+from tests.browser import ARTIFACTS, headless_browser, needs_browser, pdf_pages, print_pdf
 
 TEXTS = ["وزیر امور خارجه ایران امروز به دوحه سفر کرد.", "قیمت‌ها ۱۵ درصد افزایش یافت."]
 ALIASES = ["tiny-nllb", "tiny-marian-tc-big"]
@@ -115,3 +117,86 @@ def test_the_review_flag_follows_the_threshold_which_the_signature_records(engin
     translate_articles([calm], engine, lenient)
     assert not any(f.code == "low_confidence" for s in calm.sentences() for f in s.flags)
     assert "|review:1.0" in signature(engine, strict) and "|review:0.0" in signature(engine, lenient)
+
+
+def reviewed_article() -> Article:
+    """Three translated sentences: one flagged for review, one merely unsure, one confident."""
+    from mt.article import Flag
+
+    doc = article()
+    doc.paragraphs[0].sentences.append(Sentence("p1.s3", "جمله سوم.", "جمله سوم."))
+    for sentence, (english, score) in zip(doc.sentences(), [("The minister travelled to Doha.", 0.21),
+                                                            ("Prices rose 15 percent.", 0.5),
+                                                            ("A third sentence.", 0.9)]):
+        sentence.english, sentence.confidence = english, score
+        sentence.flags = [Flag("low_confidence", f"{score:.3f}")] if score < 0.35 else []
+    doc.title.english = "The minister's trip"
+    return doc
+
+
+def test_the_review_queue_lists_exactly_the_flagged_sentences_in_html_and_markdown() -> None:
+    import re
+
+    from digest.html import render_html
+    from digest.markdown import render_markdown
+
+    page = render_html(reviewed_article())
+    check = re.search(r'<section class="check".*?</section>', page, flags=re.S).group(0)
+    assert re.findall(r'href="#(p\d+\.s\d+)"', check) == ["p1.s1"] and "confidence 0.210" in check
+    assert page.index('class="check"') < page.index('class="pairs"')  # it opens the digest
+    cells = dict(re.findall(r'<tr id="(p1\.s\d)">.*?<td class="(en[^"]*)"', page, flags=re.S))
+    assert cells == {"p1.s1": "en conf-low", "p1.s2": "en conf-mid", "p1.s3": "en"}
+    assert 'title="model confidence 0.500"' in page and 'class="legend"' in page
+    markdown = render_markdown(reviewed_article())
+    queue = markdown.split("## Check first", 1)[1].split("\n## ", 1)[0]
+    assert re.findall(r"\[(p\d+\.s\d+)\]\(#", queue) == ["p1.s1"]
+    confident = reviewed_article()
+    for sentence in confident.sentences():
+        sentence.flags = []
+    assert 'class="check"' not in render_html(confident) and "## Check first" not in render_markdown(confident)
+
+
+def test_the_brief_counts_sentences_to_check_per_article_and_per_story() -> None:
+    from digest.brief import build_brief
+    from digest.brief_render import render_brief
+
+    one, two = reviewed_article(), reviewed_article()
+    two.id = "b"
+    for sentence in two.sentences():
+        sentence.flags = []
+    brief = build_brief([one, two], "2024-03-18")
+    counts = {s.id: s.low_confidence for story in brief.stories for s in story.sources}
+    assert counts == {"a": 1, "b": 0}
+    assert sum(story.low_confidence for story in brief.stories) == 1
+    data = brief.to_dict()
+    assert {s["id"]: s["low_confidence"] for st in data["stories"] for s in st["sources"]} == counts
+    html = render_brief(brief, "html")
+    assert "1 sentence to check" in html and 'href="articles/a.html#check-h"' in html
+    assert "1 sentence to check" in render_brief(brief, "md")
+
+
+@needs_browser
+def test_confidence_shading_and_its_legend_render_on_screen_in_dark_mode_and_in_print(tmp_path: Path) -> None:
+    from digest.html import render_html
+
+    page = tmp_path / "confidence.html"
+    page.write_text(render_html(reviewed_article()), encoding="utf-8")
+    cells = """return ['p1.s1', 'p1.s2', 'p1.s3'].map(id => {
+        const td = document.getElementById(id).querySelector('td.en'), style = getComputedStyle(td);
+        return [style.backgroundColor, style.borderInlineStartStyle, td.title]; })
+        .concat([[getComputedStyle(document.querySelector('.legend')).display, '', '']]);"""
+    with headless_browser() as driver:
+        for scheme in ("light", "dark"):
+            driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                                   {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+            driver.get(page.as_uri())
+            low, mid, high, legend = driver.execute_script(cells)
+            driver.save_screenshot(str(ARTIFACTS / f"confidence-{scheme}.png"))
+            assert len({low[0], mid[0], high[0]}) == 3  # three shades...
+            assert (low[1], mid[1]) == ("solid", "dashed") and high[1] == "none"  # ...and a form that is not colour
+            assert low[2] == "model confidence 0.210" and legend[0] != "none"
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print", "features": []})
+        low, mid, high, _ = driver.execute_script(cells)
+        assert len({low[0], mid[0], high[0]}) == 3 and low[1] == "solid"  # the shades survive on paper
+        text = unicodedata.normalize("NFKC", " ".join(pdf_pages(print_pdf(driver, ARTIFACTS / "confidence.pdf"))))
+        assert "Check first" in text and "Model confidence" in text
