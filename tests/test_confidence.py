@@ -200,3 +200,17 @@ def test_confidence_shading_and_its_legend_render_on_screen_in_dark_mode_and_in_
         assert len({low[0], mid[0], high[0]}) == 3 and low[1] == "solid"  # the shades survive on paper
         text = unicodedata.normalize("NFKC", " ".join(pdf_pages(print_pdf(driver, ARTIFACTS / "confidence.pdf"))))
         assert "Check first" in text and "Model confidence" in text
+
+
+def test_a_cache_written_before_confidences_were_kept_is_upgraded_and_its_rows_retranslated(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE translations (key TEXT PRIMARY KEY, model TEXT NOT NULL, english TEXT NOT NULL, "
+                   "flags TEXT NOT NULL, created REAL NOT NULL)")
+        db.execute("INSERT INTO translations VALUES ('k', 'tiny-nllb', 'old', '[]', 0)")
+    cache = TranslationCache(path)
+    assert cache.get_many(["k"]) == {}  # no confidence recorded: a miss, translated (and scored) again
+    cache.put_many("tiny-nllb", [("k", "new", [], 0.42), ("e", "", [], None)])
+    assert cache.get_many(["k", "e"]) == {"k": ("new", [], 0.42), "e": ("", [], None)}
