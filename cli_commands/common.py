@@ -22,7 +22,7 @@ from rich.progress import (
 from rich.text import Text
 
 from mt.errors import MtdigestError
-from mt.progress import SUMMARIZE, TRANSLATE, WRITE
+from mt.progress import LEDES, SUMMARIZE, TRANSLATE, WRITE
 from mt.review import REVIEW_BELOW
 
 stdout = Console()
@@ -125,7 +125,8 @@ class StageBars:
     """The CLI's `mt.progress.Progress`: one bar per stage (translate, summarize, write), each with its
     total from the start, its rate and the time left; rich redraws them ten times a second."""
 
-    LABELS = {TRANSLATE: "translate (sentences)", SUMMARIZE: "summarize (articles)", WRITE: "write (articles)"}
+    LABELS = {TRANSLATE: "translate (sentences)", SUMMARIZE: "summarize (articles)", WRITE: "write (articles)",
+              LEDES: "ledes (stories)"}
 
     def __init__(self, bars: Progress) -> None:
         self.bars = bars

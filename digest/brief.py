@@ -45,7 +45,7 @@ from digest.wording import date_coverage, long_date, low_confidence, outlet_name
 from mt.article import SCHEMA_VERSION, Article
 from mt.output import check_writable
 from mt.pipeline import TranslateSettings, TranslationSession
-from mt.progress import Progress
+from mt.progress import LEDES, Progress
 
 MAX_HEADLINE = 160  # characters
 # Writes a story's lede from its articles and its id (`digest.story_text.write_lede` with a summarizer bound).
@@ -139,15 +139,20 @@ def _recency(story: list[Article]) -> str:
 
 
 def build_brief(articles: list[Article], date: str | None = None, digest_dir: str = "articles",
-                lede: LedeWriter = extractive_lede) -> Brief:
-    """Group, order (most sources, then most recent) and describe the stories of these articles."""
+                lede: LedeWriter = extractive_lede, progress: Progress | None = None) -> Brief:
+    """Group, order (most sources, then most recent) and describe the stories of these articles (`progress`:
+    one `LEDES` step per story)."""
     groups = sorted(group_stories(articles), key=lambda g: g[0].id)
     groups.sort(key=_recency, reverse=True)  # stable sorts: most sources first, then most recent
     groups.sort(key=len, reverse=True)
+    if progress:
+        progress.start(LEDES, len(groups))
     stories = []
     for n, group in enumerate(groups, start=1):
         story_id = f"s{n}"
         text = lede(group, story_id)
+        if progress:
+            progress.advance(LEDES)
         sources = []
         for article, adds in zip(group, source_additions(group, text)):
             sources.append(Source(article.id, article.outlet or "", outlet_names(article)[0], article.language or "",
@@ -232,7 +237,8 @@ def run_brief(
     with TranslationSession(settings) as session:
         summarizer = _lede_summarizer(session, summary)
         digest_articles(articles, digest_dir, ["html", "json"], settings, summary, report, progress, summarizer)
-        brief = build_brief(report.articles, date, digest_dir.name, _lede_writer(summarizer, summary, session.cache))
+        brief = build_brief(report.articles, date, digest_dir.name, _lede_writer(summarizer, summary, session.cache),
+                            progress)
     targets = [output] if single else [root / f"brief.{fmt}" for fmt in formats]
     for path in targets:
         fmt = path.suffix.lstrip(".")

@@ -11,6 +11,7 @@ from typing import Protocol
 TRANSLATE = "translate"  # counted in sentences (and titles) the cache did not have
 SUMMARIZE = "summarize"  # counted in summaries to make
 WRITE = "write"  # counted in articles
+LEDES = "ledes"  # counted in the brief's stories, each lede one summary of all its sources
 
 
 class Progress(Protocol):

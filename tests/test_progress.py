@@ -137,3 +137,17 @@ def test_the_bars_draw_one_line_per_stage_with_total_rate_and_time_left() -> Non
     assert "summarize" not in screen.getvalue()
     with progress_bars(quiet=True, console=console) as bars:
         assert bars is None
+
+
+def test_the_brief_shows_its_ledes_as_a_stage_of_their_own(home: Path, tmp_path: Path) -> None:
+    from digest.brief import run_brief
+    from mt.progress import LEDES
+
+    progress = Recorder()
+    report = run_brief([str(SEEDS)], tmp_path / "brief", ["json"], TranslateSettings(beam_size=1),
+                       SummarySettings(method="extractive", greedy=True), progress=progress)
+    assert not report.failed
+    stories = json.loads((tmp_path / "brief" / "brief.json").read_text(encoding="utf-8"))["stories"]
+    assert progress.totals()[LEDES] == len(stories) and progress.done()[LEDES] == len(stories)
+    starts = [stage for kind, stage, _ in progress.calls if kind == "start"]
+    assert starts == [TRANSLATE, SUMMARIZE, WRITE, LEDES]
