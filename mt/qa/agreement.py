@@ -24,7 +24,8 @@ SCORE_CODES = ("model_disagrees", "low_confidence")
 class Scorer(Protocol):
     """Forced-decoding scores of translations given their sources, signed by the model that gave them."""
 
-    signature: str
+    @property
+    def signature(self) -> str: ...
 
     def __call__(self, sources: list[str], translations: list[str]) -> list[Scored]: ...
 
@@ -42,8 +43,9 @@ def score_pairs(alignment: Alignment, unit_ids: Sequence[str], sources: Sequence
     for n, bead in enumerate(beads):
         them = scores[n]
         us = scores[len(beads) + n] if ours else None
-        difference = (us.logprob / us.tokens - them.logprob / them.tokens) if us and us.tokens and them.tokens \
-            else None
+        difference = None
+        if us is not None and us.tokens and them.tokens:
+            difference = us.logprob / us.tokens - them.logprob / them.tokens
         pairs.append({
             "source": [unit_ids[i] for i in bead.source],
             "english": list(bead.english),
