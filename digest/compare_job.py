@@ -18,7 +18,7 @@ from mt.article import Article
 from mt.errors import InputError, ModelMissing, MtdigestError
 from mt.glossary import load_glossary
 from mt.output import check_writable, write_atomic
-from mt.pipeline import TranslationSession, choose_translators
+from mt.pipeline import TranslationSession, choose_translators, untranslated
 from mt.qa.compare import Comparison, compare_translation
 from mt.review import DISAGREE_GAP
 from mt.scoring import ForcedScorer
@@ -81,9 +81,10 @@ def model_side(article: Article, settings: Any, translate_ours: bool = True) -> 
         try:
             if translate_ours:
                 ours = copy.deepcopy(article)
-                job = session.translate([ours])
-                if job.failed:
-                    return ModelSide(why=str(job.failed[0]), error=job.failed[0])
+                session.fill_cached([ours])  # all cached: ours even where the model is gone
+                failed = session.translate([ours]).failed if untranslated(ours) else []
+                if failed:
+                    return ModelSide(why=str(failed[0]), error=failed[0])
                 side.ours, side.signature = _english_of(ours)
             ensure_models([engine.entry], offline=settings.offline, progress=settings.pull_progress)
             side.scorer = ForcedScorer(engine.loaded, article.language or "", settings.max_batch_tokens)

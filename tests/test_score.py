@@ -136,6 +136,13 @@ def test_compare_reports_both_confidences_for_every_aligned_pair(tmp_path: Path,
     page = (out / f"{SEED.stem}.html").read_text(encoding="utf-8")
     assert "Model confidence" in page and f"model disagrees {len(disagreeing)}" in page
     assert 'title="model confidence ' in page and 'class="legend"' in page
+    (tmp_path / "empty-home").mkdir()  # ours from the cache, the model gone: similarity, but no scores
+    code, output = run(["compare", str(SEED), str(english), "-o", str(tmp_path / "again"), "--fast", "--engine",
+                        "transformers", "--offline"], {**tiny_env, "MTDIGEST_HOME": str(tmp_path / "empty-home")})
+    assert code == 0, output
+    again = json.loads((tmp_path / "again" / f"{SEED.stem}.report.json").read_text(encoding="utf-8"))
+    assert again["similarity"]["chrf"] == report["similarity"]["chrf"] and again["model_scores"]["model"] is None
+    assert "no translation model here" in again["model_scores"]["note"]
 
 
 def test_compare_without_a_model_carries_no_scores(tmp_path: Path, tiny_env: dict) -> None:
