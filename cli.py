@@ -21,6 +21,7 @@ from cli_commands.common import interrupt, route_messages, stdout
 from cli_commands.fetch import fetch
 from cli_commands.help_labels import plain_type_labels
 from cli_commands.models import models_app
+from cli_commands.score import score
 
 plain_type_labels()
 app = typer.Typer(
@@ -31,7 +32,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-for command in (fetch, digest, brief, translate, summarize, compare, inspect, batch):
+for command in (fetch, digest, brief, translate, summarize, compare, score, inspect, batch):
     app.command()(command)
 app.add_typer(models_app, name="models")
 app.add_typer(cache_app, name="cache")

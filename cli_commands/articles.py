@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -26,9 +27,11 @@ from cli_commands.common import (
     stderr,
     stdout,
     translation_options,
+    usage_error,
 )
 from cli_commands.fetch import reading_urls
 from mt.errors import MtdigestError
+from mt.review import DISAGREE_GAP
 
 
 if TYPE_CHECKING:
@@ -181,18 +184,22 @@ def compare(
     output: OutputOpt,
     fmt: Annotated[str, typer.Option("--format", help="html | md | json (comma-separated; default all three).")] = "html,md,json",
     no_model: Annotated[bool, typer.Option("--no-model", help="Align by length, numbers and names only; do not translate the source ourselves.")] = False,
+    disagree_gap: Annotated[float, typer.Option("--disagree-gap", help="Flag model_disagrees where the model finds our English more likely than theirs by over this many nats of mean log-probability per token.")] = DISAGREE_GAP,
     *,
     settings: TranslateSettings,
 ) -> None:
     """Align an English translation to its source sentence by sentence, flag every pair, and report.
 
     Writes <id>.<format> side-by-side views and <id>.report.json (coverage, flags, chrF/BLEU against our own
-    translation when a model is here).
+    translation and the model's confidence in both, pair by pair, when a model is here).
     """
     from digest.compare_job import run_compare
     from mt.qa.compare import report_text
 
     formats = parse_formats(fmt, ("html", "md", "json"))
-    job = run_compare(source, translation, output, formats, settings, use_model=not no_model)
+    if not (math.isfinite(disagree_gap) and disagree_gap >= 0):
+        usage_error(f"--disagree-gap {disagree_gap}: must be 0 or more")
+    job = run_compare(source, translation, output, formats, settings, use_model=not no_model,
+                      disagree_gap=disagree_gap)
     say(report_text(job.comparison.report))
     say(f"wrote {len(job.written)} file(s) to {output}")

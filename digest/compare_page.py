@@ -1,9 +1,10 @@
 """The HTML page of `mtdigest compare`: the report's summary above the side-by-side text.
 
 The summary shows which translation file was checked against which source, coverage, chrF and BLEU
-against our own translation when a model ran (else why not), the alignment, and the flags by kind,
-whatever kinds the report carries. When a model ran, our translation is a third column that a
-checkbox shows or hides (`digest.styles`, CSS only).
+against our own translation and the model's confidence in theirs and ours when a model ran (else why
+not), the alignment, and the flags by kind, whatever kinds the report carries (`model_disagrees` too);
+each English cell is shaded by the model's confidence in it, as in a digest. When a model ran, our
+translation is a third column that a checkbox shows or hides (`digest.styles`, CSS only).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from digest.bidi import english_html
 from digest.html import render_html
 from mt.article import Article
 from mt.output import escape_html as escape
+from mt.qa.compare import model_scores_line
+
 
 def _share(value: Any) -> str:
     return f"{value:.0%}" if isinstance(value, (int, float)) else escape(str(value))
@@ -44,6 +47,11 @@ def report_html(report: dict[str, Any], has_ours: bool) -> str:
                                              f' · {escape(str(similarity.get("bleu_signature", "")))}</span>'))
     elif similarity.get("note"):
         rows.append(_row("Against our translation", english_html(str(similarity["note"]))))
+    scores = report.get("model_scores", {})
+    if scores.get("model"):
+        rows.append(_row("Model confidence", english_html(model_scores_line(scores))))
+    elif scores.get("note"):
+        rows.append(_row("Model confidence", english_html(str(scores["note"]))))
     beads = report.get("alignment", {}).get("beads", {})
     if beads:
         rows.append(_row("Alignment", escape(", ".join(f"{k} {v}" for k, v in beads.items() if v) or "none")))

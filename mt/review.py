@@ -13,6 +13,14 @@ from mt.article import Flag
 # not measured: see README "How sure is the model?" and calibrate it for your models and texts.
 REVIEW_BELOW = 0.35
 
+# `compare` flags `model_disagrees` (`mt.qa.agreement`) where our English beats theirs by more than this many
+# nats of mean log-probability per token: the model gives each token of ours on average more than e ≈ 2.7
+# times the probability of theirs. A judgement, not tuned on data (no reference translations here): a model's
+# own beam output is the mode of its distribution, so a sound translation in other words is expected to score
+# somewhat lower than ours; a gap this size is meant to stand out from that and point at a different meaning,
+# a gap in the text or broken English. Calibrate it for your model and texts (`--disagree-gap`).
+DISAGREE_GAP = 1.0
+
 
 def review_flags(score: float | None, threshold: float = REVIEW_BELOW) -> list[Flag]:
     """`low_confidence` (detail: the value) when the model's confidence is below the review threshold."""

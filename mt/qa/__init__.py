@@ -5,6 +5,8 @@
     align(source_sentences, english_sentences, "fa")   # Gale–Church beads (up to 1–4, 4–1) with anchors;
                                                        # paragraph numbers of both sides let paragraphs lead
     compare_translation(article, english_text)         # align an external translation, flag, report
+    compare_translation(article, english_text, scorer=mt.scoring.ForcedScorer(engine, "fa"))
+                                                       # and the model's confidence in every aligned pair
 """
 
 from mt.qa.alignment import Alignment, Bead, align

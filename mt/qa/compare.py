@@ -14,7 +14,11 @@ The translation's paragraphs (blank lines, or one paragraph a line where its lin
 sentences) and the article's paragraphs go to the aligner, which lets them lead when they
 correspond. When our own model is available, the aligner also uses similarity to our
 translation of each sentence, and the report scores the external English against ours (chrF
-and BLEU by sacrebleu, with their signatures).
+and BLEU by sacrebleu, with their signatures). With a `scorer` (`mt.scoring.ForcedScorer`), the
+model scores every aligned pair of their English and of ours by forced decoding (`mt.qa.agreement`):
+the holding sentence's `confidence` is then the model's confidence in *their* English, flagged
+`low_confidence` below `review_below` and `model_disagrees` where ours is much more likely, and the
+report's `model_scores` lists both confidences pair by pair.
 """
 
 from __future__ import annotations
@@ -29,9 +33,11 @@ from ingest.segment import BIDI_MARKS
 from mt.article import Article, Flag, Sentence
 from mt.errors import InputError
 from mt.glossary import Glossary
+from mt.qa.agreement import DISAGREE_GAP, SCORE_CODES, Scorer, mark_pairs, score_pairs, shown, summarize_pairs
 from mt.qa.alignment import BEAD_KINDS, PARAGRAPH_PRIORS, Alignment, Bead, align
 from mt.qa.checks import QA_CODES, check_article
 from mt.qa.length import chars
+from mt.review import REVIEW_BELOW
 
 ALIGN_CODES = ("merged", "possible_omission", "extra_english")
 # An n–1 merge whose English is this many δ shorter than n source sentences should have is a possible omission.
@@ -93,11 +99,17 @@ def compare_translation(
     ours: dict[str, str] | None = None,
     glossary: Glossary | None = None,
     ours_model: str | None = None,
+    scorer: Scorer | None = None,
+    review_below: float = REVIEW_BELOW,
+    disagree_gap: float = DISAGREE_GAP,
 ) -> Comparison:
     """Align `english_text` to the article's sentences (in place) and flag every pair.
 
     `ours`: our own translation by sentence id (and "title"), when a model was available;
-    `ours_model`: its signature, for the report.
+    `ours_model`: its signature, for the report; `scorer`: the model's forced-decoding scores, for
+    `confidence` of every aligned pair (theirs, and ours beside it when `ours` is given), flagged
+    `low_confidence` below `review_below` and `model_disagrees` where ours is more likely by over
+    `disagree_gap` nats per token.
     """
     started = time.perf_counter()
     paragraphs = english_paragraphs(english_text)
@@ -113,17 +125,24 @@ def compare_translation(
                       source_paragraphs=source_paragraph, english_paragraphs=english_paragraph)
     _apply(article, units, sources, english, alignment)
     check_article(article, glossary)
+    scores: dict[str, Any] = {"model": None, "note": "ran without model scores"}
+    if scorer is not None:
+        unit_ids = ["title" if u is None else u.id for u in units]
+        pairs = score_pairs(alignment, unit_ids, sources, english, our_texts, scorer, disagree_gap)
+        mark_pairs(article, units, alignment, pairs, review_below, disagree_gap)
+        scores = summarize_pairs(pairs, scorer.signature, disagree_gap)
     article.timings["compare_s"] = round(time.perf_counter() - started, 3)
     report = _report(article, units, english, alignment, our_texts, ours_model)
+    report["model_scores"] = scores
     return Comparison(article, english, alignment, report)
 
 
 def _apply(article: Article, units: list[Sentence | None], sources: list[str], english: list[str],
            alignment: Alignment) -> None:
     for sentence in article.sentences():
-        sentence.english, sentence.merged_into = "", None
-        sentence.flags = [f for f in sentence.flags if f.code not in QA_CODES and f.code not in ALIGN_CODES]
-    article.title.english = None
+        sentence.english, sentence.merged_into, sentence.confidence = "", None, None
+        sentence.flags = [f for f in sentence.flags if f.code not in (*QA_CODES, *ALIGN_CODES, *SCORE_CODES)]
+    article.title.english, article.title.confidence = None, None
     holders: list[Sentence | None] = []  # per bead: the sentence holding its English
     for bead in alignment.beads:
         text = " ".join(english[j] for j in bead.english)
@@ -169,7 +188,7 @@ def _report(article: Article, units: list[Sentence | None], english: list[str], 
     unit_ids = ["title" if u is None else u.id for u in units]
     covered = [s for s in sentences if s.english or (s.merged_into and not _flagged(s, "possible_omission"))]
     matched_english = sum(len(b.english) for b in alignment.beads if b.source)
-    flagged = {s.id: [f.code for f in s.flags if f.code in QA_CODES or f.code in ALIGN_CODES]
+    flagged = {s.id: [f.code for f in s.flags if f.code in (*QA_CODES, *ALIGN_CODES, *SCORE_CODES)]
                for s in sentences}
     flagged = {sid: codes for sid, codes in flagged.items() if codes}
     by_code = Counter(code for codes in flagged.values() for code in codes)
@@ -262,4 +281,17 @@ def report_text(report: dict[str, Any]) -> str:
                      f"BLEU {similarity['bleu']:.1f} over {similarity['pairs']} aligned pairs")
     else:
         lines.append(similarity.get("note", ""))
+    scores = report.get("model_scores", {})
+    if scores.get("model"):
+        lines.append(model_scores_line(scores))
     return "\n".join(lines)
+
+
+def model_scores_line(scores: dict[str, Any]) -> str:
+    """One line of the report's `model_scores`: both document confidences and the disagreements."""
+    ours = scores.get("our_document_confidence")
+    return (f"model confidence ({scores['model']}): theirs {shown(scores['document_confidence'])}"
+            + (f", ours {shown(ours)}" if ours is not None else "")
+            + f" over {scores['pairs_scored']} aligned pairs"
+            + (f"; model_disagrees on {scores['model_disagrees']} (ours more likely by over "
+               f"{scores['disagree_gap']} nats/token)" if ours is not None else ""))
