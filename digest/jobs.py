@@ -109,24 +109,24 @@ def run_translate(
     check_writable(output)
     articles, failed = collect(inputs)
     with TranslationSession(settings) as session:
-        back = _roundtrip_models(articles, session)
+        back = roundtrip_entries(articles, session)
         if back:  # a missing back-translator stops the job before any work
             session.prepare([], also=list(back.values()))
         report = session.translate_inputs(articles, progress) if articles else JobReport()
         report.failed[:0] = failed
-        _add_roundtrip(_succeeded(articles, report), session, back)
+        add_roundtrip(_succeeded(articles, report), session, back)
     write_outputs(_succeeded(articles, report), output, formats, report)
     return report
 
 
-def _roundtrip_models(articles: list[Article], session: TranslationSession) -> dict[str, ModelEntry]:
+def roundtrip_entries(articles: list[Article], session: TranslationSession) -> dict[str, ModelEntry]:
     """The back-translators `--qe roundtrip` needs (none when it is off)."""
     if session.settings.qe != "roundtrip":
         return {}
     return roundtrip_models(articles, session.lock, session.settings.model)
 
 
-def _add_roundtrip(articles: list[Article], session: TranslationSession, back: dict[str, ModelEntry]) -> None:
+def add_roundtrip(articles: list[Article], session: TranslationSession, back: dict[str, ModelEntry]) -> None:
     """`roundtrip_chrf` of every translated sentence, with the session's models, decoding and cache."""
     if back:
         add_roundtrip_chrf(articles, {language: session.engine(e.alias) for language, e in back.items()},
@@ -185,7 +185,7 @@ def digest_articles(
         pending = [a for a in pending if untranslated(a)]
         pending_ids = {id(a) for a in pending}
         entry = _summary_model(articles, summary, session.lock)
-        back = _roundtrip_models(articles, session)
+        back = roundtrip_entries(articles, session)
         making = {id(a) for a in articles if _needs_summary(a, summary) and (
             id(a) in pending_ids or entry is None or session.cache is None
             or not _summary_cached(a, entry, summary, session.cache))}
@@ -204,7 +204,7 @@ def digest_articles(
                 report.failed += translated.failed
                 report.stats += translated.stats
             done = _succeeded(chunk, report)
-            _add_roundtrip(done, session, back)
+            add_roundtrip(done, session, back)
             if summary.method != "none":
                 def summarized(article: Article) -> None:
                     if progress and id(article) in making:

@@ -130,3 +130,16 @@ def test_a_missing_back_translator_stops_the_job_before_any_work(env: dict[str, 
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
     code, output = run(env, "translate", str(PERSIAN), "-o", str(tmp_path / "out"), "--qe", "bogus")
     assert code == 2 and "--qe bogus" in output, output
+
+
+def test_batch_with_qe_roundtrip_and_its_manifest(env: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "batch"
+    args = ["batch", str(PERSIAN), "-o", str(out), "--method", "none", "--format", "json"]
+    code, output = run(env, *args)
+    assert code == 0, output
+    code, output = run(env, *args, "--qe", "roundtrip")  # asked for now: the article is redone
+    assert code == 0, output
+    data = json.loads((out / f"{PERSIAN.stem}.json").read_text(encoding="utf-8"))
+    assert all(isinstance(s["roundtrip_chrf"], float) for p in data["paragraphs"] for s in p["sentences"])
+    result = CliRunner().invoke(app, [*args, "--qe", "roundtrip", "--fast", "--engine", "transformers"], env=env)
+    assert result.exit_code == 0 and "0 article(s) done, 1 unchanged" in result.output, result.output
