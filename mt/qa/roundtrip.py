@@ -59,6 +59,8 @@ def add_roundtrip_chrf(
     for language, engine in engines.items():
         started = time.perf_counter()
         group = [a for a in articles if a.language == language]
+        for sentence in (s for a in group for s in a.sentences()):
+            sentence.roundtrip_chrf = None  # a score of an earlier run (article JSON) is never left standing
         sentences = [s for a in group for s in _scored(a)]
         back = _back_translate([s.english or "" for s in sentences], engine, language, options, cache,
                                max_batch_tokens)
