@@ -17,6 +17,7 @@ from cli_commands.articles import compare, digest, inspect, summarize, translate
 from cli_commands.batch import batch
 from cli_commands.brief import brief
 from cli_commands.cache import cache_app
+from cli_commands.calibrate import calibrate
 from cli_commands.common import interrupt, route_messages, stdout
 from cli_commands.fetch import fetch
 from cli_commands.help_labels import plain_type_labels
@@ -32,7 +33,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-for command in (fetch, digest, brief, translate, summarize, compare, score, inspect, batch):
+for command in (fetch, digest, brief, translate, summarize, compare, score, inspect, batch, calibrate):
     app.command()(command)
 app.add_typer(models_app, name="models")
 app.add_typer(cache_app, name="cache")

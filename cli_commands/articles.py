@@ -14,6 +14,7 @@ from cli_commands.common import (
     InputsArg,
     MaxInputOpt,
     OutputOpt,
+    QeOpt,
     QuietOpt,
     RatioOpt,
     SentencesOpt,
@@ -28,6 +29,7 @@ from cli_commands.common import (
     stdout,
     translation_options,
     usage_error,
+    with_qe,
 )
 from cli_commands.fetch import reading_urls
 from mt.errors import MtdigestError
@@ -44,6 +46,7 @@ def translate(
     inputs: InputsArg,
     output: OutputOpt,
     fmt: Annotated[str, typer.Option("--format", help="json | md | txt | html (comma-separated for several).")] = "json",
+    qe: QeOpt = "none",
     quiet: QuietOpt = False,
     *,
     settings: TranslateSettings,
@@ -52,6 +55,7 @@ def translate(
     from digest.jobs import run_translate
 
     formats = parse_formats(fmt, ("json", "md", "txt", "html"))
+    settings = with_qe(settings, qe)
     with progress_bars(quiet) as progress:
         report = run_translate(inputs, output, formats, settings, progress=progress)
     finish(report, quiet)
@@ -67,6 +71,7 @@ def digest(
     sentences: SentencesOpt = None,
     ratio: RatioOpt = None,
     from_json: Annotated[bool, typer.Option("--from-json", help="Inputs are article JSON from earlier runs: re-render, translating nothing again.")] = False,
+    qe: QeOpt = "none",
     quiet: QuietOpt = False,
     *,
     settings: TranslateSettings,
@@ -75,6 +80,7 @@ def digest(
     from digest.jobs import SummarySettings, run_digest
 
     formats = parse_formats(fmt, ("html", "md", "json"))
+    settings = with_qe(settings, qe)
     if method not in ("abstractive", "extractive", "none"):
         stderr.print(f"[bold red]error:[/] unknown --method {method!r} (use abstractive, extractive or none)")
         raise typer.Exit(2)

@@ -11,6 +11,7 @@ import typer
 from cli_commands.common import (
     InputsArg,
     OutputOpt,
+    QeOpt,
     QuietOpt,
     RatioOpt,
     SentencesOpt,
@@ -20,6 +21,7 @@ from cli_commands.common import (
     say,
     stderr,
     translation_options,
+    with_qe,
 )
 
 if TYPE_CHECKING:
@@ -46,6 +48,7 @@ def batch(
     method: Annotated[str, typer.Option(help="Summary: abstractive | extractive | none.")] = "abstractive",
     sentences: SentencesOpt = None,
     ratio: RatioOpt = None,
+    qe: QeOpt = "none",
     quiet: QuietOpt = False,
     *,
     settings: TranslateSettings,
@@ -55,6 +58,7 @@ def batch(
     from digest.jobs import SummarySettings
 
     formats = parse_formats(fmt, ("html", "md", "json", "txt"))
+    settings = with_qe(settings, qe)
     if method not in ("abstractive", "extractive", "none"):
         stderr.print(f"[bold red]error:[/] unknown --method {method!r} (use abstractive, extractive or none)")
         raise typer.Exit(2)

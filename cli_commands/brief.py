@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from cli_commands.common import (
+    QeOpt,
     QuietOpt,
     finish,
     parse_formats,
@@ -17,6 +18,7 @@ from cli_commands.common import (
     stderr,
     translation_options,
     usage_error,
+    with_qe,
 )
 from cli_commands.fetch import DelayOpt, FeedsOpt, MaxPerFeedOpt, fetch_sources, tell_fetched
 
@@ -42,6 +44,7 @@ def brief(
              "<name>-archive beside a one-file OUTPUT).")] = None,
     max_per_feed: MaxPerFeedOpt = None,
     delay: DelayOpt = 1.0,
+    qe: QeOpt = "none",
     quiet: QuietOpt = False,
     *,
     settings: TranslateSettings,
@@ -51,6 +54,7 @@ def brief(
     from digest.jobs import SummarySettings
 
     formats = parse_formats(fmt, ("html", "md", "json"))
+    settings = with_qe(settings, qe)
     for value in (date, since, until):
         if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             stderr.print(f"[bold red]error:[/] {value!r} is not a YYYY-MM-DD date")

@@ -247,6 +247,9 @@ OfflineOpt = Annotated[bool, typer.Option(
     "--offline", help="Never fetch a missing model from the hub (as HF_HUB_OFFLINE=1): say what is missing.")]
 ReviewOpt = Annotated[float, typer.Option(
     "--review-below", help="Flag sentences whose model confidence is below this (0-1; 0: never) as low_confidence.")]
+QeOpt = Annotated[str, typer.Option(
+    "--qe", help="none | roundtrip: also translate our English back (NLLB) and give each sentence the chrF of that "
+                 "round trip against the source (roundtrip_chrf; about doubles model time).")]
 MaxInputOpt = Annotated[float, typer.Option(
     "--max-input-mb", help="Refuse inputs larger than this many MB (before reading them whole).")]
 
@@ -341,6 +344,18 @@ def translate_settings(
         offline=offline,
         pull_progress=pull_bars(quiet=False),
     )
+    try:
+        check_settings(settings)
+    except MtdigestError as error:
+        usage_error(str(error))
+    return settings
+
+
+def with_qe(settings: Any, qe: str) -> Any:
+    """The settings with `--qe` (checked: exit 2 for an unknown method, before any model time)."""
+    from mt.pipeline import check_settings
+
+    settings.qe = qe
     try:
         check_settings(settings)
     except MtdigestError as error:

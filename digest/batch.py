@@ -31,7 +31,7 @@ from typing import Any
 
 from digest.attempts import Attempts
 from digest.batch_inputs import list_inputs, read_input
-from digest.jobs import SummarySettings
+from digest.jobs import SummarySettings, add_roundtrip, roundtrip_entries
 from digest.manifest import Manifest, plan
 from digest.render import render
 from modelstore.ensure import ensure_models
@@ -152,6 +152,9 @@ class BatchWorker:
             _inject_fault(article.id)
         errors: dict[str, str] = {}
         self._translate(articles, errors)
+        for article in articles:
+            if article.id not in errors:
+                self._guard(article, errors, self._roundtrip)
         if self.summary.method != "none":
             for article in articles:
                 if article.id not in errors:
@@ -182,6 +185,10 @@ class BatchWorker:
         for error in failed:  # an article's own error names it; others, the file they came from
             where = getattr(error, "path", None)
             errors[getattr(error, "article_id", None) or by_input.get(where, where or "?")] = str(error)
+
+    def _roundtrip(self, article: Article) -> None:
+        """`--qe roundtrip` (nothing when off)."""
+        add_roundtrip([article], self.session, roundtrip_entries([article], self.session))
 
     def _summarize(self, article: Article) -> None:
         from summarize import summarize
@@ -296,6 +303,8 @@ def batch_models(articles: list[dict[str, Any]], settings: BatchSettings) -> lis
     lock = load_lock(settings.translate.lock_path)
     languages = sorted({a.get("language") for a in articles} - {None, "en"})
     needed = [lock.translator_for(language, settings.translate.model) for language in languages]
+    if settings.translate.qe == "roundtrip":
+        needed += [lock.back_translator_for(language, settings.translate.model) for language in languages]
     if settings.summary.method == "abstractive":
         needed.append(lock.summarizer())
     return needed

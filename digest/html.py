@@ -168,7 +168,11 @@ def confidence_class(s: Sentence) -> str:
 
 
 def confidence_title(s: Sentence) -> str:
-    return f' title="model confidence {s.confidence:.3f}"' if s.confidence is not None else ""
+    """The hover text of an English cell: the model's confidence, and the round trip's chrF (`--qe roundtrip`)."""
+    parts = [f"model confidence {s.confidence:.3f}"] if s.confidence is not None else []
+    if s.roundtrip_chrf is not None:
+        parts.append(f"round-trip chrF {s.roundtrip_chrf:.1f}")
+    return f' title="{"; ".join(parts)}"' if parts else ""
 
 
 def legend_html(article: Article) -> str:

@@ -22,8 +22,9 @@ from mt.article import Article, article_error, unique_ids
 from mt.cache import TranslationCache
 from mt.errors import InputError, MtdigestError, OutputError
 from mt.output import check_writable, write_atomic
-from mt.pipeline import JobReport, TranslateSettings, TranslationSession, translate_inputs, untranslated
+from mt.pipeline import JobReport, TranslateSettings, TranslationSession, untranslated
 from mt.progress import SUMMARIZE, TRANSLATE, WRITE, Progress
+from mt.qa.roundtrip import add_roundtrip_chrf, roundtrip_models
 
 
 @dataclass
@@ -107,10 +108,29 @@ def run_translate(
     """Read, translate and write every input; failures are reported, not fatal to the batch."""
     check_writable(output)
     articles, failed = collect(inputs)
-    report = translate_inputs(articles, settings, progress) if articles else JobReport()
-    report.failed[:0] = failed
+    with TranslationSession(settings) as session:
+        back = roundtrip_entries(articles, session)
+        if back:  # a missing back-translator stops the job before any work
+            session.prepare([], also=list(back.values()))
+        report = session.translate_inputs(articles, progress) if articles else JobReport()
+        report.failed[:0] = failed
+        add_roundtrip(_succeeded(articles, report), session, back)
     write_outputs(_succeeded(articles, report), output, formats, report)
     return report
+
+
+def roundtrip_entries(articles: list[Article], session: TranslationSession) -> dict[str, ModelEntry]:
+    """The back-translators `--qe roundtrip` needs (none when it is off)."""
+    if session.settings.qe != "roundtrip":
+        return {}
+    return roundtrip_models(articles, session.lock, session.settings.model)
+
+
+def add_roundtrip(articles: list[Article], session: TranslationSession, back: dict[str, ModelEntry]) -> None:
+    """`roundtrip_chrf` of every translated sentence, with the session's models, decoding and cache."""
+    if back:
+        add_roundtrip_chrf(articles, {language: session.engine(e.alias) for language, e in back.items()},
+                           session.options.decoding, session.cache, session.settings.max_batch_tokens)
 
 
 # Articles are translated, summarized and written in chunks of about this many sentences:
@@ -165,11 +185,12 @@ def digest_articles(
         pending = [a for a in pending if untranslated(a)]
         pending_ids = {id(a) for a in pending}
         entry = _summary_model(articles, summary, session.lock)
+        back = roundtrip_entries(articles, session)
         making = {id(a) for a in articles if _needs_summary(a, summary) and (
             id(a) in pending_ids or entry is None or session.cache is None
             or not _summary_cached(a, entry, summary, session.cache))}
         # Every model the job needs is fetched (first use) or named as missing here, before any work.
-        session.prepare(pending, also=[entry] if entry is not None and making else [])
+        session.prepare(pending, also=[*([entry] if entry is not None and making else []), *back.values()])
         if summarizer is None:  # never loaded when every summary is cached
             summarizer = _summarizer(entry, settings, summary)
         if progress:
@@ -183,6 +204,7 @@ def digest_articles(
                 report.failed += translated.failed
                 report.stats += translated.stats
             done = _succeeded(chunk, report)
+            add_roundtrip(done, session, back)
             if summary.method != "none":
                 def summarized(article: Article) -> None:
                     if progress and id(article) in making:

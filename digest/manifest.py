@@ -112,7 +112,7 @@ def plan_for(article: dict[str, Any], lock: Lock, settings: BatchSettings) -> di
 
     language = article.get("language") or ""
     glossary = hashlib.sha256(t.glossary.read_bytes()).hexdigest() if t.glossary else None
-    return {
+    planned = {
         "translate": None if language == "en" else pinned(
             lambda: lock.translator_for(language, t.model)),
         "summarize": pinned(lock.summarizer) if s.method == "abstractive" else None,
@@ -123,6 +123,9 @@ def plan_for(article: dict[str, Any], lock: Lock, settings: BatchSettings) -> di
                     "summary": {"method": s.method, "sentences": s.sentences, "ratio": s.ratio, "engine": s.engine,
                                 "greedy": s.greedy}},
     }
+    if t.qe == "roundtrip" and language != "en":  # only then: plans of runs without it stay as they were
+        planned["roundtrip"] = pinned(lambda: lock.back_translator_for(language, t.model))
+    return planned
 
 
 def plan(

@@ -104,6 +104,8 @@ class Sentence:
     merged_into: str | None = None
     # The model's own confidence in its English: exp(mean log-probability per token), in [0, 1].
     confidence: float | None = None
+    # chrF (0-100) between the source and our English translated back into it (`--qe roundtrip`, `mt.qa.roundtrip`).
+    roundtrip_chrf: float | None = None
 
 
 @dataclass

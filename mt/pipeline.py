@@ -26,6 +26,7 @@ from mt.errors import MtdigestError, UsageError
 from mt.glossary import load_glossary
 from mt.loading import LazyTranslator, load_translator
 from mt.progress import TRANSLATE, Progress
+from mt.qa.roundtrip import QE_METHODS
 from mt.review import REVIEW_BELOW
 from mt.translate import TranslateOptions, TranslationStats, pass_through, translate_articles
 
@@ -44,6 +45,7 @@ class TranslateSettings:
     repetition_penalty: float = 1.0
     length_penalty: float = 1.0
     review_below: float = REVIEW_BELOW  # `low_confidence` below this model confidence (`mt.review`)
+    qe: str = "none"  # `--qe roundtrip`: also score each sentence by a round trip (`mt.qa.roundtrip`)
     max_batch_tokens: int = 4096
     glossary: Path | None = None
     use_cache: bool = True
@@ -65,6 +67,8 @@ def check_settings(settings: TranslateSettings) -> None:
     for option, value, ok, wanted in numbers:
         if not ok:
             raise UsageError(f"{option} {value}: must be {wanted}")
+    if s.qe not in QE_METHODS:
+        raise UsageError(f"--qe {s.qe}: use {' or '.join(QE_METHODS)}")
     if s.engine not in ENGINES:
         raise UsageError(f"--engine {s.engine}: use one of {', '.join(ENGINES)}")
     allowed = {"transformers": TRANSFORMERS_PRECISIONS, "ctranslate2": QUANTIZATIONS}.get(
@@ -191,6 +195,15 @@ class TranslationSession:
             engine.loaded  # noqa: B018 - loaded now, so a broken model stops the job before any work
         return failed
 
+    def translate_inputs(self, articles: list[Article], progress: Progress | None = None) -> JobReport:
+        """What the cache has first, with no model; then the rest (see `translate_inputs`)."""
+        filled = self.fill_cached(articles)
+        if progress:
+            progress.start(TRANSLATE, filled.missing)
+        report = self.translate([a for a in articles if untranslated(a)], progress)
+        report.stats.insert(0, filled)
+        return report
+
     def translate(self, articles: list[Article], progress: Progress | None = None) -> JobReport:
         """Translate articles in place; English passes through; unfit articles are reported."""
         report = JobReport(failed=self.prepare(articles))
@@ -219,9 +232,4 @@ def translate_inputs(
     """Translate already-read articles in place, loading each needed model once (none when the cache has
     every sentence)."""
     with TranslationSession(settings) as session:
-        filled = session.fill_cached(articles)
-        if progress:
-            progress.start(TRANSLATE, filled.missing)
-        report = session.translate([a for a in articles if untranslated(a)], progress)
-        report.stats.insert(0, filled)
-        return report
+        return session.translate_inputs(articles, progress)
