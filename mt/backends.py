@@ -19,9 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from modelstore.integrity import conversion_record
 from modelstore.lock import ModelEntry
 from modelstore.store import converted_dir, resolve_model
 from modelstore.verify import check_before_load
+from modelstore.vmap import vmap_id
 from mt.errors import IntegrityError, ModelMissing
 
 if TYPE_CHECKING:
@@ -55,6 +57,9 @@ class Seq2SeqModel:
     """A pinned model loaded once, with the facts every output records about it."""
 
     engine_name: str = ""
+    # `<rule>:<hash>` of the target-vocabulary map decoding into English is restricted to (`modelstore.vmap`);
+    # None: the whole vocabulary.
+    vocabulary_map: str | None = None
 
     def __init__(self, entry: ModelEntry, model_dir: Path, device: str, precision: str) -> None:
         self.entry = entry
@@ -242,6 +247,7 @@ class CTranslate2Model(Seq2SeqModel):
     ) -> None:
         super().__init__(entry, model_dir, *ctranslate2_placement(device, compute_type))
         self.converted_dir, self.threads = converted_dir, threads
+        self.vocabulary_map = vmap_id(converted_dir, conversion_record(entry, converted_dir))
 
     @functools.cached_property
     def translator(self) -> Any:
