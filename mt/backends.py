@@ -66,19 +66,33 @@ class Seq2SeqModel:
         self.model_dir = model_dir
         self.device = device
         self.precision = precision
+        self.config = read_config(model_dir)
+
+    @functools.cached_property
+    def tokenizer(self) -> PreTrainedTokenizerBase:
+        """Read on first use, like the weights: a job whose sentences and summaries all come from the cache
+        never imports transformers (2 s or more) nor reads a tokenizer."""
         _quiet_transformers()
         from transformers import AutoTokenizer
 
         # A model directory's own Python (`auto_map`) never runs, and transformers must not ask on stdin.
-        self.tokenizer: PreTrainedTokenizerBase = AutoTokenizer.from_pretrained(str(model_dir), trust_remote_code=False)
-        # Start, end, pad and language-code ids: filtered out of every generated row.
-        self.special_ids = frozenset(self.tokenizer.all_special_ids)
-        self.config = read_config(model_dir)
-        # Rows of the embedding table; a pulled tokenizer may know more tokens (distilbart: 50265 vs 50264 rows).
-        self.rows = int(self.config.get("vocab_size") or len(self.tokenizer))
-        # Ids that steer a model (start, end, padding, mask, language codes, Marian `>>eng<<` tokens): only the
-        # model's own template may place them, never the text.
-        self.control_ids = self.special_ids | {
+        return AutoTokenizer.from_pretrained(str(self.model_dir), trust_remote_code=False)
+
+    @functools.cached_property
+    def special_ids(self) -> frozenset[int]:
+        """Start, end, pad and language-code ids: filtered out of every generated row."""
+        return frozenset(self.tokenizer.all_special_ids)
+
+    @functools.cached_property
+    def rows(self) -> int:
+        """Rows of the embedding table; a pulled tokenizer may know more tokens (distilbart: 50265 vs 50264 rows)."""
+        return int(self.config.get("vocab_size") or len(self.tokenizer))
+
+    @functools.cached_property
+    def control_ids(self) -> frozenset[int]:
+        """Ids that steer a model (start, end, padding, mask, language codes, Marian `>>eng<<` tokens): only the
+        model's own template may place them, never the text."""
+        return self.special_ids | {
             i for token, i in self.tokenizer.get_vocab().items() if _TARGET_LANGUAGE_TOKEN.fullmatch(token)}
 
     def encode(self, texts: list[str]) -> list[list[int]]:
