@@ -1,6 +1,6 @@
 """End-to-end benchmark: one seed article through `digest`, and the five seeds through `brief`.
 
-    python bench/pipeline.py [--article seeds/002_31b79cce48f1d696.txt] [--beams 4,1] [--modes today,realistic]
+    python bench/pipeline.py [--article seeds/002_31b79cce48f1d696.txt] [--beams 1,fast,4] [--modes today,realistic]
                              [--vmap-tokens 32000] [--no-brief]
 
 Uses the full-size random-weight models of the other two benchmarks (built once, cached), as the
@@ -27,9 +27,9 @@ user) with its own translation cache (MTDIGEST_CACHE) and output directory:
                          group + render html/md/json; empty translation cache)
   brief, cached re-run   the same command again: earlier digests are reused (no model time)
 
-Settings are the CLI's (`cli_commands.common.translate_settings`), once per translation beam in
-`--beams` (default 4,1: the product's default beam 4, then `--fast`, greedy), each beam with its own
-translation cache; summaries use the product's default decoding (beam 4).
+Settings are the CLI's (`cli_commands.common.translate_settings`), once per entry of `--beams` (default
+1,fast,4: the product's default, greedy translation and beam-4 summaries since issue 23; the CLI's `--fast`,
+greedy summaries too; `--beam 4`), each with its own translation cache.
 Random weights never emit </s>.  Left alone, every translation would run to the engine's own
 budget (`mt.engine.output_budget`: 2 x source tokens + 16, about 5x a real English sentence)
 and be flagged degenerate and retried with beam 4, so the pipeline would measure the retry
@@ -238,8 +238,8 @@ def child(args: argparse.Namespace) -> None:
     mt.translate.BROKEN_MODEL_UNITS = sys.maxsize
     _instrument(args.mt_ratio, args.realistic)
     lock = Path(args.lock)
-    settings = translate_settings(lock, args.engine, "auto", "auto", None, args.beam, False, 4096, None, False)
-    summary = SummarySettings(method="abstractive", engine=args.engine, greedy=args.beam == 1)  # as the CLI
+    settings = translate_settings(lock, args.engine, "auto", "auto", None, args.beam, args.fast, 4096, None, False)
+    summary = SummarySettings(method="abstractive", engine=args.engine, greedy=args.fast)  # as the CLI
     out = Path(args.out)
     imported = time.perf_counter()
     if args.child == "brief":
@@ -270,21 +270,22 @@ def child(args: argparse.Namespace) -> None:
 
 
 def run_child(kind: str, inputs: list[str], out: Path, tcache: Path, lock: Path, cache: Path,
-              args: argparse.Namespace, beam: int, mode: str = "today") -> dict:
+              args: argparse.Namespace, setting: str, mode: str = "today") -> dict:
     env = {"MTDIGEST_HOME": str(bench_summarize.home_dir(cache)), "MTDIGEST_LOCK": str(lock),
            "MTDIGEST_CACHE": str(tcache)}
     ratio = args.realistic_ratio if mode == "realistic" else args.mt_ratio
-    flags = ["--realistic"] if mode == "realistic" else []
+    flags = (["--realistic"] if mode == "realistic" else []) + (["--fast"] if setting == "fast" else [])
+    beam = 1 if setting == "fast" else int(setting)
     result = bench_translate.child_result(__file__, [kind, "--out", str(out), "--lock", str(lock), "--beam",
                                                      str(beam), "--engine", args.engine, "--mt-ratio",
                                                      str(ratio), *flags, *inputs],
-                                          f"{kind} run (beam {beam}, {mode})", env)
+                                          f"{kind} run ({setting}, {mode})", env)
     wall, load = result["wall_s"], result["load_before"]
     if result["failed"]:
         print(f"  failures: {result['failed']}", flush=True)
     calls = result["calls"]
     parts = [f"{k} {v['tokens']} tok in {v['calls']} calls, {v['seconds']:.1f}s" for k, v in sorted(calls.items())]
-    print(f"  {mode} beam {beam} {kind:<12} {wall:6.1f}s wall ({result['job_s']:.1f}s in the job; {result['articles']} articles, "
+    print(f"  {mode} {setting:<5} {kind:<12} {wall:6.1f}s wall ({result['job_s']:.1f}s in the job; {result['articles']} articles, "
           f"{result['sentences']} sentences; {'; '.join(parts) or 'no model calls'}; peak RSS "
           f"{result['peak_rss_mb'] / 1024:.2f} GB; load average before {load:.1f})", flush=True)
     return result
@@ -293,10 +294,11 @@ def run_child(kind: str, inputs: list[str], out: Path, tcache: Path, lock: Path,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--article", default=str(DEFAULT_ARTICLE), help="the article for the digest runs")
-    parser.add_argument("--beams", default="4,1",
-                        help="translation beams, one set of runs each (default 4,1: the product's default beam 4, "
-                             "then the CLI's --fast, greedy)")
+    parser.add_argument("--beams", default="1,fast,4",
+                        help="translation beams, or fast (the CLI's --fast: greedy summaries too), one set of runs "
+                             "each (default 1,fast,4: the product's default, --fast, --beam 4)")
     parser.add_argument("--beam", type=int, default=1, help=argparse.SUPPRESS)  # a child's beam
+    parser.add_argument("--fast", action="store_true", help=argparse.SUPPRESS)  # a child's --fast
     parser.add_argument("--engine", default="auto", choices=["auto", "ctranslate2", "transformers"],
                         help="engine for both models (default auto: the CTranslate2 copies)")
     parser.add_argument("--mt-ratio", type=float, default=1.25,
@@ -338,8 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     article = str(Path(args.article).resolve())
     seeds = [str(p) for p in sorted(SEEDS.glob("*.txt"))]
     print(f"\nlock {lock}\nhome {bench_summarize.home_dir(cache)}\noutputs {work}")
-    beams = [int(b) for b in args.beams.split(",") if b.strip()]
-    print(f"modes {args.modes}; translation beams {', '.join(map(str, beams))} (1: the CLI's --fast, greedy "
+    beams = [b.strip() for b in args.beams.split(",") if b.strip()]
+    print(f"modes {args.modes}; translation beams {', '.join(beams)} (fast: the CLI's --fast, greedy "
           f"summaries too); today: outputs cut at {args.mt_ratio} x source tokens, retries counted; realistic: "
           f"{args.realistic_ratio} x, no retries; summaries beam 4 unless --fast, run to their maximum length; "
           f"translator {map_note}; engine {args.engine}; {len(os.sched_getaffinity(0))} CPU cores; load average "
@@ -349,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for mode in modes:
             for beam in beams:
-                tag = f"{mode}, " + ("--fast" if beam == 1 else f"beam {beam}")
+                tag = f"{mode}, " + {"fast": "--fast", "1": "default (beam 1)"}.get(beam, f"beam {beam}")
                 d = work / f"{mode}-beam{beam}"
                 tcache = d / "t1.sqlite"
                 results[f"{tag}: digest first run"] = run_child("digest", [article], d / "digest1", tcache, lock,
@@ -382,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['articles']}/{r['sentences']}; {', '.join(r['engines'])}")
     print("wall s: the whole process (Python start, imports, model loading, the job); job s: the library call;\n"
           "MT s / sum s: time inside the translator's / summarizer's engine calls; MT tok / sum tok: tokens they "
-          "generated;\nretried: sentences the product retried with beam 4 (random outputs that loop)")
+          "generated;\nretried: sentences the product retried with stricter decoding (random outputs that loop)")
     print(f"\ntotal {time.perf_counter() - t_start:.0f}s; load average {os.getloadavg()[0]:.2f} at the end")
     if args.json:
         Path(args.json).write_text(json.dumps({"args": vars(args), "results": results}, indent=2))
