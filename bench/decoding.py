@@ -4,7 +4,7 @@
                              [--rounds 3]
 
 bench/pipeline.py's models and lock (built and converted there first; its realistic mode: each greedy translation
-stops at 1.1 x its own source tokens, beam > 1 runs to 1.1 x the batch's longest and is cut per row, no
+stops at 1.1 x its own source tokens, beam > 1 runs in groups of 4 rows of similar length, each to its longest, no
 degeneration retries; summaries run to their maximum, 142 tokens for 4 sentences). The article is read and its
 models loaded once; then, for `--rounds` rounds (median), every translation beam translates all its sentences
 (no cache) and every summary beam summarizes the English of the greedy translation, in turn, so that other load
@@ -15,7 +15,6 @@ loading, ingestion, checks, rendering) is in pipeline.py's table.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -28,6 +27,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]  # benc
 sys.path.insert(0, str(REPO))
 
 from bench import pipeline as bench_pipeline  # noqa: E402
+from bench import translate as bench_translate  # noqa: E402
 from bench.translate import CACHE  # noqa: E402
 
 
@@ -99,10 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         base = medians.get(name.rsplit(" ", 1)[0] + " 1", median)
         print(f"  {name:<18} {median:6.2f} s  x{median / base:4.2f} of beam 1; fastest {min(seconds[name]):6.2f} s  "
               f"runs {[round(s, 2) for s in seconds[name]]}")
-    print(f"load average {os.getloadavg()[0]:.2f} at the end")
-    if args.json:
-        Path(args.json).write_text(json.dumps({"seconds": seconds, "median_s": medians}, indent=2))
-    return 0
+    return bench_translate.finish({"seconds": seconds, "median_s": medians}, args.json)
 
 
 if __name__ == "__main__":

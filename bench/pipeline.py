@@ -46,7 +46,8 @@ product's degeneration retries of random loops counted); `realistic` stops each 
 `--realistic-ratio` (1.1) x its own source tokens, where a trained model would write </s>, through
 CTranslate2's per-example step callback, so a finished row leaves the batch as it would with real weights,
 and switches the product's degeneration retries off (only random weights loop).  Beam > 1 has no step
-callback: there the batch runs to 1.1 x its longest source and each row is cut at its own length.
+callback: there the rows, sorted by length, run in groups of 4, each group to its longest row's length, and each
+row is cut at its own.
 
 The translator's English vocabulary map (`models convert` writes one, issue 23): the stand-in vocabulary is
 private-use characters, so the product's rule keeps only its control tokens there; the bench replaces that map
@@ -204,7 +205,10 @@ def _instrument(mt_ratio: float, realistic: bool = False) -> None:
                 if realistic and kwargs.get("beam_size", 1) == 1:
                     kwargs["callback"] = lambda step: step.step + 1 >= caps[step.batch_id]
             t0 = time.perf_counter()
-            results = self.inner.translate_batch(source, *args, **kwargs)
+            if caps and realistic and kwargs.get("beam_size", 1) > 1:
+                results = self._by_length(source, caps, args, kwargs)
+            else:
+                results = self.inner.translate_batch(source, *args, **kwargs)
             s = Calls.stats.setdefault(self.kind, {"calls": 0, "examples": 0, "source_tokens": 0, "tokens": 0,
                                                    "seconds": 0.0})
             s["calls"] += 1
@@ -212,9 +216,24 @@ def _instrument(mt_ratio: float, realistic: bool = False) -> None:
             s["source_tokens"] += sum(len(row) for row in source)
             s["tokens"] += sum(len(r.hypotheses[0]) - len(p or []) for r, p in zip(results, prefix))
             s["seconds"] += time.perf_counter() - t0
-            if caps:  # each sentence ends where its own length says (beam > 1: the batch ran to the longest)
+            if caps:  # each sentence ends where its own length says (its batch or group may have run longer)
                 results = [SimpleNamespace(hypotheses=[r.hypotheses[0][:cap]], scores=r.scores)
                            for r, cap in zip(results, caps)]
+            return results
+
+        def _by_length(self, source, caps, args, kwargs, rows: int = 4):
+            """Beam search has no per-example stop: the rows, sorted by their own length, in groups of `rows`,
+            each group run to its longest (as a trained model's batch shrinks when rows finish)."""
+            order = sorted(range(len(source)), key=lambda i: caps[i])
+            results = [None] * len(source)
+            prefix = kwargs.get("target_prefix")
+            for start in range(0, len(order), rows):
+                group = order[start:start + rows]
+                part = {**kwargs, "max_decoding_length": max(caps[i] for i in group)}
+                if prefix:
+                    part["target_prefix"] = [prefix[i] for i in group]
+                for i, r in zip(group, self.inner.translate_batch([source[i] for i in group], *args, **part)):
+                    results[i] = r
             return results
 
         def __getattr__(self, name):

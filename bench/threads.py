@@ -16,7 +16,6 @@ for an article (16 sentences, about seed 002's 15 + title) and for a day (80 sen
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import statistics
@@ -107,10 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {name:<26} {median:6.2f} s  {rate:7.1f} tok/s  x{base / median:4.2f}")
             out["results"].setdefault(work, {})[name] = {"seconds": seconds[work][name], "median_s": median,
                                                          "tok_s": rate}
-    print(f"\nload average {os.getloadavg()[0]:.2f} at the end")
-    if args.json:
-        Path(args.json).write_text(json.dumps(out, indent=2))
-    return 0
+    return bench_translate.finish(out, args.json)
 
 
 if __name__ == "__main__":

@@ -192,10 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         restricted, raw_restricted = r["tok_s"][f"ours vmap {first}"], r["tok_s"][f"raw vmap {first}"]
         print(f"  ours / raw, restricted: {restricted / raw_restricted:.2f}; full: {ours_full / full:.2f} "
               f"(retries: {r['retried']})")
-    print(f"\nload average {os.getloadavg()[0]:.2f} at the end")
-    if args.json:
-        Path(args.json).write_text(json.dumps(out, indent=2))
-    return 0
+    return bench_translate.finish(out, args.json)
 
 
 if __name__ == "__main__":

@@ -206,7 +206,7 @@ ModelOpt = Annotated[
     ),
 ]
 BeamOpt = Annotated[int, typer.Option(help="Translation beam size (1: greedy, the default; 4: as the published "
-                                              "scores were decoded, about 4x the translation time).")]
+                                              "scores were decoded, about 2.5-3x the translation time).")]
 FastOpt = Annotated[bool, typer.Option("--fast", help="Greedy decoding (beam 1) for translation and summaries.")]
 BatchOpt = Annotated[int, typer.Option(help="Token budget of one batch (padded).")]
 GlossaryOpt = Annotated[Optional[Path], typer.Option(help="TSV/CSV of source<TAB>english terms to keep consistent.")]

@@ -26,7 +26,7 @@ OUTPUT_TOKENS_EXTRA = 16
 class DecodingOptions:
     """Decoding settings; part of the cache key and of every output's signature.
 
-    Greedy by default (issue 23): on 2 cores beam 4 makes an article's translation about 4x slower (bench/README.md,
+    Greedy by default (issue 23): on 2 cores beam 4 makes an article's translation 2.5-3x slower (bench/README.md,
     `decoding.py`), for a gain no published evaluation of the default translators quantifies; `--beam 4` is how
     their published scores were decoded."""
 
