@@ -547,3 +547,16 @@ def test_the_ctranslate2_engine_decodes_english_with_the_map_and_the_signature_s
     other = seed_article("003_74ed4e50eb75564b.txt", "fa")
     translate_articles([other], engines[("tiny-nllb", "transformers")], FAST)
     assert "vmap" not in other.models["translate"]["signature"]
+
+
+def test_default_decoding_is_greedy_translation_with_beam_4_summaries_and_fast_makes_both_greedy() -> None:
+    from cli_commands.common import TRANSLATION_OPTIONS, translate_settings
+    from digest.jobs import SummarySettings
+
+    defaults = {name: default for name, _, default in TRANSLATION_OPTIONS}
+    plain = translate_settings(**defaults)
+    fast = translate_settings(**{**defaults, "beam": 4, "fast": True})
+    beam4 = translate_settings(**{**defaults, "beam": 4})
+    assert (plain.beam_size, fast.beam_size, beam4.beam_size) == (1, 1, 4)
+    assert [SummarySettings(greedy=s.fast).options().beam_size for s in (plain, fast, beam4)] == [4, 1, 4]
+    assert DecodingOptions().beam_size == 1
