@@ -1,6 +1,7 @@
 """End-to-end benchmark: one seed article through `digest`, and the five seeds through `brief`.
 
-    python bench/pipeline.py [--article seeds/002_31b79cce48f1d696.txt] [--beams 4,1] [--no-brief]
+    python bench/pipeline.py [--article seeds/002_31b79cce48f1d696.txt] [--beams 1,fast,4] [--modes today,realistic]
+                             [--vmap-tokens 32000] [--no-brief]
 
 Uses the full-size random-weight models of the other two benchmarks (built once, cached), as the
 product's new defaults (issue 15): the Persian default's shape, OPUS-MT tc-big Marian
@@ -26,9 +27,9 @@ user) with its own translation cache (MTDIGEST_CACHE) and output directory:
                          group + render html/md/json; empty translation cache)
   brief, cached re-run   the same command again: earlier digests are reused (no model time)
 
-Settings are the CLI's (`cli_commands.common.translate_settings`), once per translation beam in
-`--beams` (default 4,1: the product's default beam 4, then `--fast`, greedy), each beam with its own
-translation cache; summaries use the product's default decoding (beam 4).
+Settings are the CLI's (`cli_commands.common.translate_settings`), once per entry of `--beams` (default
+1,fast,4: the product's default, greedy translation and beam-4 summaries since issue 23; the CLI's `--fast`,
+greedy summaries too; `--beam 4`), each with its own translation cache.
 Random weights never emit </s>.  Left alone, every translation would run to the engine's own
 budget (`mt.engine.output_budget`: 2 x source tokens + 16, about 5x a real English sentence)
 and be flagged degenerate and retried with beam 4, so the pipeline would measure the retry
@@ -39,6 +40,20 @@ about 1.0-1.5 English words per word).  Summaries are not capped: every summary 
 its maximum length (`SummaryOptions`: 32 tokens a sentence + 14; 142 for each map-reduce
 chunk), the worst case.  The same wrapper counts the engines' calls and tokens (also the
 summarizer's), so the table shows the work done.
+
+Two modes (`--modes`, default both): `today` is the above (1.25 x, rows run to the batch's longest, the
+product's degeneration retries of random loops counted); `realistic` stops each greedy translation at
+`--realistic-ratio` (1.1) x its own source tokens, where a trained model would write </s>, through
+CTranslate2's per-example step callback, so a finished row leaves the batch as it would with real weights,
+and switches the product's degeneration retries off (only random weights loop).  Beam > 1 has no step
+callback: there the rows, sorted by length, run in groups of 4, each group to its longest row's length, and each
+row is cut at its own.
+
+The translator's English vocabulary map (`models convert` writes one, issue 23): the stand-in vocabulary is
+private-use characters, so the product's rule keeps only its control tokens there; the bench replaces that map
+with one of `--vmap-tokens` entries (default 32000: the tc-big releases join a 32k source and a 32k target
+SentencePiece model, and the English map is the target side's Latin pieces) and records it as the product
+does, so the engine decodes with it (0: no map).
 """
 
 from __future__ import annotations
@@ -104,6 +119,26 @@ def install_translator(cache: Path):
     return entry
 
 
+def standin_vmap(entry, cache: Path, tokens: int) -> str:
+    """Give the converted translator a `tokens`-entry English map in place of the one `models convert` wrote
+    from the stand-in vocabulary (private-use pieces, so only its control tokens), recorded as the product
+    records its own, or (`tokens` 0) none: full-vocabulary decoding. Returns a note for the output."""
+    from bench.vmap import write_standin_vmap
+    from modelstore.integrity import CONVERT_MARKER
+    from modelstore.store import converted_dir
+    from modelstore.vmap import VMAP_FILE
+
+    directory = converted_dir(entry, "int8", bench_summarize.home_dir(cache))
+    record = json.loads((directory / CONVERT_MARKER).read_text(encoding="utf-8"))
+    if tokens:
+        record["vocabulary_map"] = write_standin_vmap(directory, tokens, [entry.target_token])
+    else:
+        record.pop("vocabulary_map", None)
+        (directory / VMAP_FILE).unlink(missing_ok=True)
+    (directory / CONVERT_MARKER).write_text(json.dumps(record, indent=1, sort_keys=True), encoding="utf-8")
+    return f"vocabulary map of {record['vocabulary_map']['tokens']} tokens" if tokens else "no vocabulary map"
+
+
 def entry_table(entry) -> dict:
     """The lock table of an entry, with the fields of issue 15 that the bench needs (target token, licence use)."""
     table = bench_summarize.entry_to_json(entry)
@@ -142,15 +177,20 @@ class Calls:
     stats: dict[str, dict[str, float]] = {}
 
 
-def _instrument(mt_ratio: float) -> None:
+def _instrument(mt_ratio: float, realistic: bool = False) -> None:
     """Count every ctranslate2.Translator.translate_batch call the product makes; for the translator,
-    stand in for the </s> a trained model emits (`mt_ratio`, see the module docstring)."""
+    stand in for the </s> a trained model emits (`mt_ratio`, see the module docstring). `realistic`: greedy
+    rows each stop at their own length (CTranslate2's per-example step callback, so a finished row leaves the
+    batch as a trained model's would) and the product's degeneration retries are off."""
     import math
     from types import SimpleNamespace
 
+    import mt.translate
     from mt import backends
 
     opened = backends.open_ctranslate2
+    if realistic:  # random outputs loop; a trained model's would not be retried
+        mt.translate.degeneration = lambda text, english: None
 
     class Counting:
         def __init__(self, inner, kind: str) -> None:
@@ -162,8 +202,13 @@ def _instrument(mt_ratio: float) -> None:
             if self.kind == "translate" and mt_ratio:
                 caps = [len(p or []) + math.ceil(mt_ratio * len(row)) for row, p in zip(source, prefix)]
                 kwargs["max_decoding_length"] = min(kwargs.get("max_decoding_length") or 10**9, max(caps))
+                if realistic and kwargs.get("beam_size", 1) == 1:
+                    kwargs["callback"] = lambda step: step.step + 1 >= caps[step.batch_id]
             t0 = time.perf_counter()
-            results = self.inner.translate_batch(source, *args, **kwargs)
+            if caps and realistic and kwargs.get("beam_size", 1) > 1:
+                results = self._by_length(source, caps, args, kwargs)
+            else:
+                results = self.inner.translate_batch(source, *args, **kwargs)
             s = Calls.stats.setdefault(self.kind, {"calls": 0, "examples": 0, "source_tokens": 0, "tokens": 0,
                                                    "seconds": 0.0})
             s["calls"] += 1
@@ -171,9 +216,24 @@ def _instrument(mt_ratio: float) -> None:
             s["source_tokens"] += sum(len(row) for row in source)
             s["tokens"] += sum(len(r.hypotheses[0]) - len(p or []) for r, p in zip(results, prefix))
             s["seconds"] += time.perf_counter() - t0
-            if caps:  # each sentence ends where its own length says (the batch ran to the longest)
+            if caps:  # each sentence ends where its own length says (its batch or group may have run longer)
                 results = [SimpleNamespace(hypotheses=[r.hypotheses[0][:cap]], scores=r.scores)
                            for r, cap in zip(results, caps)]
+            return results
+
+        def _by_length(self, source, caps, args, kwargs, rows: int = 4):
+            """Beam search has no per-example stop: the rows, sorted by their own length, in groups of `rows`,
+            each group run to its longest (as a trained model's batch shrinks when rows finish)."""
+            order = sorted(range(len(source)), key=lambda i: caps[i])
+            results = [None] * len(source)
+            prefix = kwargs.get("target_prefix")
+            for start in range(0, len(order), rows):
+                group = order[start:start + rows]
+                part = {**kwargs, "max_decoding_length": max(caps[i] for i in group)}
+                if prefix:
+                    part["target_prefix"] = [prefix[i] for i in group]
+                for i, r in zip(group, self.inner.translate_batch([source[i] for i in group], *args, **part)):
+                    results[i] = r
             return results
 
         def __getattr__(self, name):
@@ -195,10 +255,10 @@ def child(args: argparse.Namespace) -> None:
 
     # Random weights are a broken model by the product's own test (every output degenerate): time the work.
     mt.translate.BROKEN_MODEL_UNITS = sys.maxsize
-    _instrument(args.mt_ratio)
+    _instrument(args.mt_ratio, args.realistic)
     lock = Path(args.lock)
-    settings = translate_settings(lock, args.engine, "auto", "auto", None, args.beam, False, 4096, None, False)
-    summary = SummarySettings(method="abstractive", engine=args.engine)
+    settings = translate_settings(lock, args.engine, "auto", "auto", None, args.beam, args.fast, 4096, None, False)
+    summary = SummarySettings(method="abstractive", engine=args.engine, greedy=args.fast)  # as the CLI
     out = Path(args.out)
     imported = time.perf_counter()
     if args.child == "brief":
@@ -229,18 +289,22 @@ def child(args: argparse.Namespace) -> None:
 
 
 def run_child(kind: str, inputs: list[str], out: Path, tcache: Path, lock: Path, cache: Path,
-              args: argparse.Namespace, beam: int) -> dict:
+              args: argparse.Namespace, setting: str, mode: str = "today") -> dict:
     env = {"MTDIGEST_HOME": str(bench_summarize.home_dir(cache)), "MTDIGEST_LOCK": str(lock),
            "MTDIGEST_CACHE": str(tcache)}
+    ratio = args.realistic_ratio if mode == "realistic" else args.mt_ratio
+    flags = (["--realistic"] if mode == "realistic" else []) + (["--fast"] if setting == "fast" else [])
+    beam = 1 if setting == "fast" else int(setting)
     result = bench_translate.child_result(__file__, [kind, "--out", str(out), "--lock", str(lock), "--beam",
                                                      str(beam), "--engine", args.engine, "--mt-ratio",
-                                                     str(args.mt_ratio), *inputs], f"{kind} run (beam {beam})", env)
+                                                     str(ratio), *flags, *inputs],
+                                          f"{kind} run ({setting}, {mode})", env)
     wall, load = result["wall_s"], result["load_before"]
     if result["failed"]:
         print(f"  failures: {result['failed']}", flush=True)
     calls = result["calls"]
     parts = [f"{k} {v['tokens']} tok in {v['calls']} calls, {v['seconds']:.1f}s" for k, v in sorted(calls.items())]
-    print(f"  beam {beam} {kind:<12} {wall:6.1f}s wall ({result['job_s']:.1f}s in the job; {result['articles']} articles, "
+    print(f"  {mode} {setting:<5} {kind:<12} {wall:6.1f}s wall ({result['job_s']:.1f}s in the job; {result['articles']} articles, "
           f"{result['sentences']} sentences; {'; '.join(parts) or 'no model calls'}; peak RSS "
           f"{result['peak_rss_mb'] / 1024:.2f} GB; load average before {load:.1f})", flush=True)
     return result
@@ -249,15 +313,26 @@ def run_child(kind: str, inputs: list[str], out: Path, tcache: Path, lock: Path,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--article", default=str(DEFAULT_ARTICLE), help="the article for the digest runs")
-    parser.add_argument("--beams", default="4,1",
-                        help="translation beams, one set of runs each (default 4,1: the product's default beam 4, "
-                             "then the CLI's --fast, greedy)")
+    parser.add_argument("--beams", default="1,fast,4",
+                        help="translation beams, or fast (the CLI's --fast: greedy summaries too), one set of runs "
+                             "each (default 1,fast,4: the product's default, --fast, --beam 4)")
     parser.add_argument("--beam", type=int, default=1, help=argparse.SUPPRESS)  # a child's beam
+    parser.add_argument("--fast", action="store_true", help=argparse.SUPPRESS)  # a child's --fast
     parser.add_argument("--engine", default="auto", choices=["auto", "ctranslate2", "transformers"],
                         help="engine for both models (default auto: the CTranslate2 copies)")
     parser.add_argument("--mt-ratio", type=float, default=1.25,
                         help="translations end at this many target tokens per source token (random weights "
                              "never emit </s>; 0: run to the engine's own budget, 2x + 16; default 1.25)")
+    parser.add_argument("--modes", default="today,realistic",
+                        help="today: outputs cut at --mt-ratio, the product's degeneration retries counted; "
+                             "realistic: each greedy output stops at --realistic-ratio x its source tokens (its own "
+                             "length, as a trained model's </s>), no retries (default: both)")
+    parser.add_argument("--realistic-ratio", type=float, default=1.1,
+                        help="target tokens per source token in the realistic mode (default 1.1)")
+    parser.add_argument("--realistic", action="store_true", help=argparse.SUPPRESS)  # a child's mode
+    parser.add_argument("--vmap-tokens", type=int, default=32000,
+                        help="size of the translator's English vocabulary map (the stand-in vocabulary has no "
+                             "Latin pieces, so the bench writes one this size; 0: no map, full-vocabulary decoding)")
     parser.add_argument("--no-brief", action="store_true", help="skip the five-seed brief runs")
     parser.add_argument("--cache", default=str(CACHE), help=f"build cache (default {CACHE})")
     parser.add_argument("--keep", help="write outputs under this directory (default: a temporary one, removed)")
@@ -274,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     cache = Path(args.cache)
     t_start = time.perf_counter()
     translator = install_translator(cache)
+    map_note = standin_vmap(translator, cache, args.vmap_tokens)
     summarizer = bench_summarize.build(cache)
     lock = write_lock(cache, translator, summarizer)
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="mtdigest-pipeline-"))
@@ -283,47 +359,51 @@ def main(argv: list[str] | None = None) -> int:
     article = str(Path(args.article).resolve())
     seeds = [str(p) for p in sorted(SEEDS.glob("*.txt"))]
     print(f"\nlock {lock}\nhome {bench_summarize.home_dir(cache)}\noutputs {work}")
-    beams = [int(b) for b in args.beams.split(",") if b.strip()]
-    print(f"translation beams {', '.join(map(str, beams))} (1: the CLI's --fast), outputs cut at {args.mt_ratio} x "
-          f"source tokens; summaries beam 4 (product default), run to their maximum length; engine "
-          f"{args.engine}; {len(os.sched_getaffinity(0))} CPU cores; load average {os.getloadavg()[0]:.2f}\n")
+    beams = [b.strip() for b in args.beams.split(",") if b.strip()]
+    print(f"modes {args.modes}; translation beams {', '.join(beams)} (fast: the CLI's --fast, greedy "
+          f"summaries too); today: outputs cut at {args.mt_ratio} x source tokens, retries counted; realistic: "
+          f"{args.realistic_ratio} x, no retries; summaries beam 4 unless --fast, run to their maximum length; "
+          f"translator {map_note}; engine {args.engine}; {len(os.sched_getaffinity(0))} CPU cores; load average "
+          f"{os.getloadavg()[0]:.2f}\n")
     results = {}
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     try:
-        for beam in beams:
-            tag = "--fast" if beam == 1 else f"beam {beam}"
-            d = work / f"beam{beam}"
-            tcache = d / "t1.sqlite"
-            results[f"{tag}: digest first run"] = run_child("digest", [article], d / "digest1", tcache, lock, cache,
-                                                            args, beam)
-            results[f"{tag}: digest cached re-run"] = run_child("digest", [article], d / "digest2", tcache, lock,
-                                                                cache, args, beam)
-            first_json = str(d / "digest1" / f"{Path(article).stem}.json")
-            if not Path(first_json).is_file():
-                first_json = next(str(p) for p in (d / "digest1").glob("*.json"))
-            results[f"{tag}: digest from JSON"] = run_child("digest-json", [first_json], d / "digest3", tcache, lock,
-                                                            cache, args, beam)
-            if not args.no_brief:
-                results[f"{tag}: brief first run"] = run_child("brief", seeds, d / "brief", d / "t2.sqlite", lock,
-                                                               cache, args, beam)
-                results[f"{tag}: brief cached re-run"] = run_child("brief", seeds, d / "brief", d / "t2.sqlite", lock,
-                                                                   cache, args, beam)
+        for mode in modes:
+            for beam in beams:
+                tag = f"{mode}, " + {"fast": "--fast", "1": "default (beam 1)"}.get(beam, f"beam {beam}")
+                d = work / f"{mode}-beam{beam}"
+                tcache = d / "t1.sqlite"
+                results[f"{tag}: digest first run"] = run_child("digest", [article], d / "digest1", tcache, lock,
+                                                                cache, args, beam, mode)
+                results[f"{tag}: digest cached re-run"] = run_child("digest", [article], d / "digest2", tcache,
+                                                                    lock, cache, args, beam, mode)
+                first_json = str(d / "digest1" / f"{Path(article).stem}.json")
+                if not Path(first_json).is_file():
+                    first_json = next(str(p) for p in (d / "digest1").glob("*.json"))
+                results[f"{tag}: digest from JSON"] = run_child("digest-json", [first_json], d / "digest3", tcache,
+                                                                lock, cache, args, beam, mode)
+                if not args.no_brief:
+                    results[f"{tag}: brief first run"] = run_child("brief", seeds, d / "brief", d / "t2.sqlite",
+                                                                   lock, cache, args, beam, mode)
+                    results[f"{tag}: brief cached re-run"] = run_child("brief", seeds, d / "brief", d / "t2.sqlite",
+                                                                       lock, cache, args, beam, mode)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
     print(f"\ntranslator {translator.alias} (tc-big Marian shape, target token {translator.target_token}); "
           f"summarizer {summarizer.alias}")
-    print(f"\n{'run':<32} {'wall s':>7} {'job s':>6} {'MT s':>6} {'MT tok':>7} {'retried':>7} {'sum s':>6} "
+    print(f"\n{'run':<42} {'wall s':>7} {'job s':>6} {'MT s':>6} {'MT tok':>7} {'retried':>7} {'sum s':>6} "
           f"{'sum tok':>7} {'peak RSS':>9}  articles/sentences; engines")
     for name, r in results.items():
         mt, sm = r["calls"].get("translate", {}), r["calls"].get("summarize", {})
         retried = str(r["retried"]) if mt else "-"
-        print(f"{name:<32} {r['wall_s']:7.1f} {r['job_s']:6.1f} {mt.get('seconds', 0):6.1f} {int(mt.get('tokens', 0)):7d} "
+        print(f"{name:<42} {r['wall_s']:7.1f} {r['job_s']:6.1f} {mt.get('seconds', 0):6.1f} {int(mt.get('tokens', 0)):7d} "
               f"{retried:>7} {sm.get('seconds', 0):6.1f} {int(sm.get('tokens', 0)):7d} {r['peak_rss_mb'] / 1024:7.2f}GB  "
               f"{r['articles']}/{r['sentences']}; {', '.join(r['engines'])}")
     print("wall s: the whole process (Python start, imports, model loading, the job); job s: the library call;\n"
           "MT s / sum s: time inside the translator's / summarizer's engine calls; MT tok / sum tok: tokens they "
-          "generated;\nretried: sentences the product retried with beam 4 (random outputs that loop)")
+          "generated;\nretried: sentences the product retried with stricter decoding (random outputs that loop)")
     print(f"\ntotal {time.perf_counter() - t_start:.0f}s; load average {os.getloadavg()[0]:.2f} at the end")
     if args.json:
         Path(args.json).write_text(json.dumps({"args": vars(args), "results": results}, indent=2))

@@ -568,6 +568,14 @@ def child(args: argparse.Namespace) -> None:
 # --------------------------------------------------------------------------- parent
 
 
+def finish(results: dict, json_path: str | None) -> int:
+    """The last line of a benchmark (load average at the end) and its results as JSON when asked; exit 0."""
+    print(f"\nload average {os.getloadavg()[0]:.2f} at the end")
+    if json_path:
+        Path(json_path).write_text(json.dumps(results, indent=2))
+    return 0
+
+
 def child_result(script: str, args: list[str], label: str, env: dict[str, str] | None = None) -> dict:
     """Run `python SCRIPT --child ...` in a fresh process (its own peak RSS) and return the JSON of its
     `RESULT` line, with `wall_s` and the load average before it; stop the benchmark if it failed."""

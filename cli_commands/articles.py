@@ -86,7 +86,7 @@ def digest(
         raise typer.Exit(2)
     check_summary_length(sentences, ratio)
     summary = SummarySettings(method=method, sentences=sentences, ratio=ratio, engine=settings.engine,
-                              greedy=settings.beam_size == 1)
+                              greedy=settings.fast)
     with progress_bars(quiet) as progress:
         report = run_digest(inputs, output, formats, settings, summary, from_json=from_json, progress=progress)
     index = "html" if "html" in formats else "md"

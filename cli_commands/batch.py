@@ -64,7 +64,7 @@ def batch(
         raise typer.Exit(2)
     check_summary_length(sentences, ratio)
     summary = SummarySettings(method=method, sentences=sentences, ratio=ratio, engine=settings.engine,
-                              greedy=settings.beam_size == 1)
+                              greedy=settings.fast)
     run = BatchSettings(formats=formats, translate=settings, summary=summary, batch_sentences=batch_sentences,
                         force=force)
     options = None

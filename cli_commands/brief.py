@@ -59,7 +59,7 @@ def brief(
         if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             stderr.print(f"[bold red]error:[/] {value!r} is not a YYYY-MM-DD date")
             raise typer.Exit(2)
-    summary = SummarySettings(method=method, engine=settings.engine, greedy=settings.beam_size == 1)
+    summary = SummarySettings(method=method, engine=settings.engine, greedy=settings.fast)
     single = output.suffix.lower() in (".html", ".md", ".json")
     inputs = list(inputs or [])
     fetched = None

@@ -4,7 +4,8 @@ Output: `MODEL_DIR/ct2-<quantization>/` (see `store.converted_dir`) with CTransl
 `config.json` and vocabulary, copies of the source's tokenizer files (so the directory is usable on
 its own; the product's engines read the tokenizer from the source directory), and
 `mtdigest-convert.json` recording source repo, revision, file hashes, quantization and the
-ctranslate2/transformers versions. The conversion is built in a temporary sibling directory and
+ctranslate2/transformers versions. A translator also gets its English target-vocabulary map (`vmap.txt`, see
+`modelstore.vmap`; rule and sha256 in the record), which the CTranslate2 engine decodes with. The conversion is built in a temporary sibling directory and
 renamed into place, so an interrupted run never leaves a half-written model where engines look.
 Re-running is a no-op while that record matches the lock.
 
@@ -29,6 +30,7 @@ from modelstore.integrity import CONVERT_MARKER, conversion_record, is_verified
 from modelstore.lock import ModelEntry
 from modelstore.store import converted_dir, resolve_model
 from modelstore.verify import verify_model
+from modelstore.vmap import VMAP_RULE, write_vmap
 from mt.errors import IntegrityError, MtdigestError
 
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
@@ -72,6 +74,8 @@ def convert_model(entry: ModelEntry, quantization: str = DEFAULT_QUANTIZATION, h
     tmp = out.with_name(f"{out.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
         _convert(source, tmp, quantization)
+        if entry.role == "translate":
+            wanted["vocabulary_map"] = write_vmap(tmp, source, _target_controls(entry))
         (tmp / CONVERT_MARKER).write_text(json.dumps(wanted, indent=1, sort_keys=True), encoding="utf-8")
         _swap_into_place(tmp, out)
     finally:
@@ -126,6 +130,11 @@ def _swap_into_place(tmp: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _target_controls(entry: ModelEntry) -> list[str]:
+    """The tokens that make a translator write English: NLLB's `eng_Latn`, a multi-target Marian's `>>eng<<`."""
+    return [t for t in (entry.language_codes.get("en"), entry.target_token) if t]
+
+
 def _record(entry: ModelEntry, quantization: str) -> dict[str, Any]:
     return {
         "source_repo": entry.repo,
@@ -134,9 +143,10 @@ def _record(entry: ModelEntry, quantization: str) -> dict[str, Any]:
         "quantization": quantization,
         "ctranslate2": package_version("ctranslate2"),
         "transformers": package_version("transformers"),
+        "vocabulary_map_rule": VMAP_RULE if entry.role == "translate" else None,
     }
 
 
 def _same_source(existing: dict[str, Any], wanted: dict[str, Any]) -> bool:
-    keys = ("source_repo", "source_revision", "source_files", "quantization")
+    keys = ("source_repo", "source_revision", "source_files", "quantization", "vocabulary_map_rule")
     return all(existing.get(k) == wanted.get(k) for k in keys)

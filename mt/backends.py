@@ -19,9 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from modelstore.integrity import conversion_record
 from modelstore.lock import ModelEntry
 from modelstore.store import converted_dir, resolve_model
 from modelstore.verify import check_before_load
+from modelstore.vmap import vmap_id
 from mt.errors import IntegrityError, ModelMissing
 
 if TYPE_CHECKING:
@@ -55,25 +57,42 @@ class Seq2SeqModel:
     """A pinned model loaded once, with the facts every output records about it."""
 
     engine_name: str = ""
+    # `<rule>:<hash>` of the target-vocabulary map decoding into English is restricted to (`modelstore.vmap`);
+    # None: the whole vocabulary.
+    vocabulary_map: str | None = None
 
     def __init__(self, entry: ModelEntry, model_dir: Path, device: str, precision: str) -> None:
         self.entry = entry
         self.model_dir = model_dir
         self.device = device
         self.precision = precision
+        self.config = read_config(model_dir)
+
+    @functools.cached_property
+    def tokenizer(self) -> PreTrainedTokenizerBase:
+        """Read on first use, like the weights: a job whose sentences and summaries all come from the cache
+        never imports transformers (2 s or more) nor reads a tokenizer."""
         _quiet_transformers()
         from transformers import AutoTokenizer
 
         # A model directory's own Python (`auto_map`) never runs, and transformers must not ask on stdin.
-        self.tokenizer: PreTrainedTokenizerBase = AutoTokenizer.from_pretrained(str(model_dir), trust_remote_code=False)
-        # Start, end, pad and language-code ids: filtered out of every generated row.
-        self.special_ids = frozenset(self.tokenizer.all_special_ids)
-        self.config = read_config(model_dir)
-        # Rows of the embedding table; a pulled tokenizer may know more tokens (distilbart: 50265 vs 50264 rows).
-        self.rows = int(self.config.get("vocab_size") or len(self.tokenizer))
-        # Ids that steer a model (start, end, padding, mask, language codes, Marian `>>eng<<` tokens): only the
-        # model's own template may place them, never the text.
-        self.control_ids = self.special_ids | {
+        return AutoTokenizer.from_pretrained(str(self.model_dir), trust_remote_code=False)
+
+    @functools.cached_property
+    def special_ids(self) -> frozenset[int]:
+        """Start, end, pad and language-code ids: filtered out of every generated row."""
+        return frozenset(self.tokenizer.all_special_ids)
+
+    @functools.cached_property
+    def rows(self) -> int:
+        """Rows of the embedding table; a pulled tokenizer may know more tokens (distilbart: 50265 vs 50264 rows)."""
+        return int(self.config.get("vocab_size") or len(self.tokenizer))
+
+    @functools.cached_property
+    def control_ids(self) -> frozenset[int]:
+        """Ids that steer a model (start, end, padding, mask, language codes, Marian `>>eng<<` tokens): only the
+        model's own template may place them, never the text."""
+        return self.special_ids | {
             i for token, i in self.tokenizer.get_vocab().items() if _TARGET_LANGUAGE_TOKEN.fullmatch(token)}
 
     def encode(self, texts: list[str]) -> list[list[int]]:
@@ -242,6 +261,7 @@ class CTranslate2Model(Seq2SeqModel):
     ) -> None:
         super().__init__(entry, model_dir, *ctranslate2_placement(device, compute_type))
         self.converted_dir, self.threads = converted_dir, threads
+        self.vocabulary_map = vmap_id(converted_dir, conversion_record(entry, converted_dir))
 
     @functools.cached_property
     def translator(self) -> Any:

@@ -25,9 +25,13 @@ OUTPUT_TOKENS_EXTRA = 16
 
 @dataclass(frozen=True)
 class DecodingOptions:
-    """Decoding settings; part of the cache key and of every output's signature."""
+    """Decoding settings; part of the cache key and of every output's signature.
 
-    beam_size: int = 4
+    Greedy by default (issue 23): on 2 cores beam 4 makes an article's translation 2.5-3x slower (bench/README.md,
+    `decoding.py`), for a gain no published evaluation of the default translators quantifies; `--beam 4` is how
+    their published scores were decoded."""
+
+    beam_size: int = 1
     no_repeat_ngram_size: int = 0
     repetition_penalty: float = 1.0
     length_penalty: float = 1.0

@@ -20,6 +20,8 @@ class CTranslate2Engine(CTranslate2Model, TranslationEngine):
             length_penalty=options.length_penalty,
             max_input_length=0,
             max_decoding_length=output_budget(max(len(row) for row in ids)),
+            # English only: the map holds the pieces English output can use (back-translation decodes in full).
+            use_vmap=self.vocabulary_map is not None and target == "en",
         )
         return [self.content_ids(self.tokenizer.convert_tokens_to_ids(r.hypotheses[0])) for r in results]
 

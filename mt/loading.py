@@ -41,6 +41,10 @@ class LazyTranslator(LazyModel):
     def precision(self) -> str | None:
         return self.loaded.precision if self.is_loaded else None
 
+    @property
+    def vocabulary_map(self) -> str | None:
+        return self.loaded.vocabulary_map if self.is_loaded else None
+
     def describe(self) -> dict[str, Any]:
         if self.is_loaded:
             return self.loaded.describe()

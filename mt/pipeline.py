@@ -40,7 +40,8 @@ class TranslateSettings:
     device: str = "auto"
     precision: str = "auto"
     model: tuple[str, ...] = ()  # `--model` values: ALIAS or LANG=ALIAS (see `Lock.translator_for`)
-    beam_size: int = 4
+    beam_size: int = 1  # greedy: see `DecodingOptions`
+    fast: bool = False  # `--fast`: greedy summaries too (translation is greedy by default already)
     no_repeat_ngram_size: int = 0
     repetition_penalty: float = 1.0
     length_penalty: float = 1.0

@@ -71,8 +71,9 @@ def signature(engine: TranslationEngine, options: TranslateOptions) -> str:
     """A sacrebleu-style string of everything that produced a translation."""
     d = options.decoding
     target = f"|tgt:{engine.entry.target_token}" if engine.entry.target_token else ""
+    vmap = f"|vmap:{engine.vocabulary_map}" if engine.vocabulary_map else ""
     return (
-        f"{engine.entry.alias}@{engine.entry.revision[:12]}{target}|engine:{engine.engine_name}|{engine.precision}"
+        f"{engine.entry.alias}@{engine.entry.revision[:12]}{target}|engine:{engine.engine_name}|{engine.precision}{vmap}"
         f"|beam:{d.beam_size}|nrng:{d.no_repeat_ngram_size}|rep:{d.repetition_penalty}|lp:{d.length_penalty}"
         f"|split:{options.max_sentence_tokens}|review:{options.review_below}"
     )

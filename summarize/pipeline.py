@@ -49,7 +49,7 @@ class SummarizeRequest:
     summary_model: str | None = None  # summarizer alias (default: the lock's)
     # Translation and back-translation; its lock, engine, device and precision serve the summarizer too.
     translate: TranslateSettings = field(default_factory=TranslateSettings)
-    options: SummaryOptions | None = None  # default: the summarizer's, with the translation's beam size
+    options: SummaryOptions | None = None  # default: the summarizer's (beam 1 with `--fast`)
 
 
 def run_summarize(request: SummarizeRequest, progress: Progress | None = None) -> JobReport:
@@ -80,7 +80,7 @@ def run_summarize(request: SummarizeRequest, progress: Progress | None = None) -
         report.failed += translated.failed
         report.stats += translated.stats
     failed_ids = {getattr(e, "article_id", None) for e in report.failed}
-    options = request.options or SummaryOptions(beam_size=request.translate.beam_size)
+    options = request.options or (SummaryOptions(beam_size=1) if request.translate.fast else SummaryOptions())
     back_options = DecodingOptions(beam_size=request.translate.beam_size)
     todo = [a for a in articles if a.id not in failed_ids]
     if progress:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -107,3 +108,71 @@ def test_bart_config_without_legacy_attributes_still_converts(tiny_models: Path,
     (source / "config.json").write_text(json.dumps(config))
     _convert(source, tmp_path / "ct2", "int8")
     assert (tmp_path / "ct2" / "model.bin").is_file()
+
+
+@pytest.mark.parametrize("token, english", [
+    ("▁the", True), ("’s", True), ("2024", True), ("▁café", True), ("—", True), ("▁Erdoğan", True), ("%", True),
+    ("▁€", True), ("▁", True), ("▁خبر", False), ("۱۲", False), ("\u200c", False), ("▁Москва", False),
+    ("fra_Latn", False), ("<mask>", False), (">>deu<<", False), ("،", False), ("▁a\u0301", False),
+])
+def test_english_pieces_are_latin_letters_ascii_digits_and_punctuation(token: str, english: bool) -> None:
+    from modelstore.vmap import english_piece
+
+    assert english_piece(token) is english
+
+
+def vmap_tokens(directory: Path) -> list[str]:
+    from modelstore.vmap import VMAP_FILE
+
+    (line,) = (directory / VMAP_FILE).read_text(encoding="utf-8").splitlines()
+    key, targets = line.split("\t")
+    assert key == ""  # one rule: the always-candidates of every batch
+    return targets.split(" ")
+
+
+@pytest.mark.parametrize("alias", ["tiny-nllb", "tiny-marian-tc-big"])
+def test_convert_ships_the_english_vocabulary_map_of_the_models_own_vocabulary(workspace, alias: str) -> None:
+    from modelstore.vmap import english_piece, spm_pieces, vmap_id
+
+    lock_path, home = workspace
+    entry = load_lock(lock_path).get(alias)
+    result = convert_model(entry, "int8", home)
+    vocabulary = json.loads((result.directory / "shared_vocabulary.json").read_text(encoding="utf-8"))
+    tokens = vmap_tokens(result.directory)
+    record = json.loads((result.directory / CONVERT_MARKER).read_text())["vocabulary_map"]
+    assert record["rule"] == "latin1" and record["tokens"] == len(tokens) and record["vocabulary"] == len(vocabulary)
+    assert tokens == [t for t in vocabulary if t in set(tokens)]  # vocabulary order: deterministic
+    assert vmap_id(result.directory, json.loads((result.directory / CONVERT_MARKER).read_text())) == (
+        f"latin1:{record['sha256'][:12]}")
+    assert {"</s>", "<unk>"} <= set(tokens)
+    assert not any(re.search(r"[\u0600-\u06ff]", t) for t in tokens)  # no Persian/Arabic piece
+    if entry.architecture == "nllb":
+        assert "eng_Latn" in tokens and not {"pes_Arab", "fra_Latn", "<mask>"} & set(tokens)
+        assert [t for t in vocabulary if english_piece(t)] == [t for t in tokens if english_piece(t)]
+        assert 0.2 < len(tokens) / len(vocabulary) < 0.8
+    else:  # the shared vocab.json holds the source side's pieces too: only target.spm's are English output
+        target = spm_pieces(model_dir(entry, home) / "target.spm")
+        assert ">>eng<<" in tokens and not {">>deu<<", ">>fra<<"} & set(tokens)
+        assert all(t in target for t in tokens if english_piece(t))
+        assert [t for t in vocabulary if english_piece(t) and t in target] == [t for t in tokens if english_piece(t)]
+
+
+def test_a_conversion_made_before_the_map_is_redone_and_a_changed_map_is_not_used(workspace) -> None:
+    from modelstore.vmap import VMAP_FILE, vmap_id
+
+    lock_path, home = workspace
+    entry = load_lock(lock_path).get("tiny-marian")
+    directory = convert_model(entry, "int8", home).directory
+    marker = directory / CONVERT_MARKER
+    old = json.loads(marker.read_text())
+    for key in ("vocabulary_map", "vocabulary_map_rule"):
+        old.pop(key)
+    marker.write_text(json.dumps(old))
+    (directory / VMAP_FILE).unlink()
+    assert vmap_id(directory, old) is None  # the engine decodes unrestricted until it is converted again
+    again = convert_model(entry, "int8", home)
+    assert again.converted and (directory / VMAP_FILE).is_file()
+    record = json.loads(marker.read_text())
+    assert vmap_id(directory, record)
+    (directory / VMAP_FILE).write_text("\t</s> <unk>\n", encoding="utf-8")
+    assert vmap_id(directory, record) is None  # a map that is not the one converted is never used

@@ -178,7 +178,7 @@ def test_local_code_of_a_known_architecture_never_runs(marian, marker: Path, tmp
     root = model_dir(entry, home)
     plant_remote_code(root, marker, "marian")
     open_transformers(root, "cpu", "fp32")
-    Seq2SeqModel(entry, root, "cpu", "fp32")
+    Seq2SeqModel(entry, root, "cpu", "fp32").tokenizer  # read on first use
     _convert(root, tmp_path / "ct2", "float32")
     assert not marker.exists() and not yes_to_prompts
 
@@ -193,7 +193,7 @@ def test_custom_code_is_refused_without_asking(marian, marker: Path, yes_to_prom
         if part == "model":
             open_transformers(root, "cpu", "fp32")
         else:
-            Seq2SeqModel(entry, root, "cpu", "fp32")
+            Seq2SeqModel(entry, root, "cpu", "fp32").tokenizer  # read on first use
     assert not marker.exists() and not yes_to_prompts
 
 

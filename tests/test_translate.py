@@ -6,6 +6,7 @@ caching and flags, never translation quality.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -493,3 +494,81 @@ def test_back_translation_sources_carry_control_strings_as_text(engines: dict, a
     assert row[0] == tokenizer.convert_tokens_to_ids("eng_Latn") and row[-1] == tokenizer.eos_token_id
     assert not set(row[1:-1]) & (inner.control_ids - {tokenizer.unk_token_id})
     assert inner.translate([english], "en", DecodingOptions(beam_size=1), target="fa")[0] is not None
+
+
+@pytest.mark.parametrize("alias", ["tiny-nllb", "tiny-marian", "tiny-marian-tc-big"])
+def test_restricted_greedy_decoding_is_the_full_models_output_while_that_stays_in_the_map(
+    tiny_home: tuple[Lock, Path], alias: str
+) -> None:
+    """Why this comparison: greedy decoding picks the best token of the whole vocabulary at every step; if that
+    token is in the map it is also the best of the map, so restricted and full outputs agree token for token up
+    to the first token the full model writes outside the map (all of it when it stays inside), and the restricted
+    output never leaves the map. Random weights write whatever they like, so the sources are map pieces (a tied
+    random model tends to echo its input): most full outputs then stay in the map and are compared whole."""
+    import ctranslate2
+
+    lock, home = tiny_home
+    entry = lock.get(alias)
+    directory = find_converted(entry, home)
+    (line,) = (directory / "vmap.txt").read_text(encoding="utf-8").splitlines()
+    in_map = set(line.split("\t")[1].split(" "))
+    vocabulary = json.loads((directory / "shared_vocabulary.json").read_text(encoding="utf-8"))
+    pieces = [t for t in vocabulary if t in in_map and not t.startswith("<")]
+    first = [entry.target_token] if entry.target_token else []
+    sources = [first + pieces[5 * k:5 * k + 6] + ["</s>"] for k in range(40)]
+    prefix = [[entry.language_codes["en"]]] * len(sources) if entry.architecture == "nllb" else None
+    translator = ctranslate2.Translator(str(directory), device="cpu", compute_type="int8")
+    options = dict(beam_size=1, max_decoding_length=8, max_input_length=0, target_prefix=prefix)
+    full = [r.hypotheses[0] for r in translator.translate_batch(sources, **options)]
+    restricted = [r.hypotheses[0] for r in translator.translate_batch(sources, use_vmap=True, **options)]
+    agreed = whole = 0
+    for a, b in zip(full, restricted):
+        inside = next((i for i, token in enumerate(a) if token not in in_map), len(a))
+        assert set(b) <= in_map
+        assert b[:inside] == a[:inside]
+        agreed += inside
+        whole += a == b
+    assert whole >= len(sources) // 4 and agreed >= 0.75 * sum(len(a) for a in full)  # the comparison has teeth
+    persian = [first + [t for t in vocabulary if re.search(r"[\u0600-\u06ff]", t)][7 * k:7 * k + 6] + ["</s>"]
+               for k in range(10)]
+    assert all(set(r.hypotheses[0]) <= in_map for r in translator.translate_batch(
+        persian, use_vmap=True, **{**options, "target_prefix": None if prefix is None else prefix[:10]}))
+
+
+def test_the_ctranslate2_engine_decodes_english_with_the_map_and_the_signature_says_so(
+    engines: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = engines[("tiny-nllb", "ctranslate2")]
+    calls: list[dict] = []
+    real = engine.translator
+
+    class Recording:
+        def __getattr__(self, name: str) -> object:  # scoring: the real translator
+            return getattr(real, name)
+
+        def translate_batch(self, source, **kwargs):
+            calls.append(kwargs)
+            return real.translate_batch(source, **kwargs)
+
+    monkeypatch.setitem(engine.__dict__, "translator", Recording())
+    article = seed_article("003_74ed4e50eb75564b.txt", "fa")
+    translate_articles([article], engine, FAST)
+    engine.translate(["The minister met officials."], "en", DecodingOptions(beam_size=1), target="fa")
+    assert calls[0]["use_vmap"] is True and calls[-1]["use_vmap"] is False  # back-translation decodes in full
+    assert re.search(r"\|vmap:latin1:[0-9a-f]{12}\|", article.models["translate"]["signature"])
+    other = seed_article("003_74ed4e50eb75564b.txt", "fa")
+    translate_articles([other], engines[("tiny-nllb", "transformers")], FAST)
+    assert "vmap" not in other.models["translate"]["signature"]
+
+
+def test_default_decoding_is_greedy_translation_with_beam_4_summaries_and_fast_makes_both_greedy() -> None:
+    from cli_commands.common import TRANSLATION_OPTIONS, translate_settings
+    from digest.jobs import SummarySettings
+
+    defaults = {name: default for name, _, default in TRANSLATION_OPTIONS}
+    plain = translate_settings(**defaults)
+    fast = translate_settings(**{**defaults, "beam": 4, "fast": True})
+    beam4 = translate_settings(**{**defaults, "beam": 4})
+    assert (plain.beam_size, fast.beam_size, beam4.beam_size) == (1, 1, 4)
+    assert [SummarySettings(greedy=s.fast).options().beam_size for s in (plain, fast, beam4)] == [4, 1, 4]
+    assert DecodingOptions().beam_size == 1
