@@ -6,6 +6,11 @@ from mt.backends import CTranslate2Model
 from mt.engine import DecodingOptions, TranslationEngine, output_budget
 
 
+# Tokens scored per CTranslate2 batch: the logits over the vocabulary of every target position of a batch are
+# held at once (NLLB: 256k pieces a position), so scoring runs in smaller batches than translation.
+SCORE_BATCH_TOKENS = 512
+
+
 class CTranslate2Engine(CTranslate2Model, TranslationEngine):
     def generate_ids(self, ids: list[list[int]], options: DecodingOptions, target: str = "en") -> list[list[int]]:
         source = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
@@ -33,6 +38,8 @@ class CTranslate2Engine(CTranslate2Model, TranslationEngine):
             [self.tokenizer.convert_ids_to_tokens(ids[n]) for n in scored],
             [prefix + self.tokenizer.convert_ids_to_tokens(targets[n]) for n in scored],
             max_input_length=0,
+            max_batch_size=SCORE_BATCH_TOKENS,
+            batch_type="tokens",
         ) if scored else []
         scores = [(0.0, 0)] * len(targets)
         for n, result in zip(scored, results):  # one log-prob per target token, then the end token's

@@ -8,6 +8,11 @@ from mt.backends import TransformersModel
 from mt.engine import DecodingOptions, TranslationEngine, output_budget
 
 
+# Target positions projected onto the vocabulary at once when scoring: NLLB's 256k-piece logits of a whole
+# batch would take gigabytes; this many rows of them stay small.
+SCORE_POSITIONS = 64
+
+
 class TransformersEngine(TransformersModel, TranslationEngine):
     def generate_ids(self, ids: list[list[int]], options: DecodingOptions, target: str = "en") -> list[list[int]]:
         input_ids, attention = self.padded(ids)
@@ -47,11 +52,19 @@ class TransformersEngine(TransformersModel, TranslationEngine):
             start = self.model.config.decoder_start_token_id
         decoder = torch.tensor([[start, *row[:-1]] + [pad] * (width - len(row)) for row in labels], device=self.device)
         input_ids, attention = self.padded([ids[n] for n in scored])
-        with torch.inference_mode():
-            logits = self.model(input_ids=input_ids, attention_mask=attention, decoder_input_ids=decoder).logits
-        logprobs = logits.float().log_softmax(-1)
-        for row, (n, label) in enumerate(zip(scored, labels)):
-            positions = torch.arange(len(prefix), len(label) - 1, device=self.device)
-            tokens = torch.tensor(label[len(prefix):-1], device=self.device)
-            scores[n] = (float(logprobs[row, positions, tokens].sum()), len(tokens))
+        head, bias = self.model.get_output_embeddings(), getattr(self.model, "final_logits_bias", None)
+        with torch.inference_mode():  # decoder states once; the vocabulary projection a few positions at a time
+            encoded = self.model.get_encoder()(input_ids=input_ids, attention_mask=attention).last_hidden_state
+            hidden = self.model.get_decoder()(input_ids=decoder, encoder_hidden_states=encoded,
+                                              encoder_attention_mask=attention).last_hidden_state
+            for row, (n, label) in enumerate(zip(scored, labels)):
+                total = 0.0
+                for first in range(len(prefix), len(label) - 1, SCORE_POSITIONS):
+                    last = min(first + SCORE_POSITIONS, len(label) - 1)
+                    logits = head(hidden[row, first:last]).float()
+                    if bias is not None:
+                        logits = logits + bias[0]
+                    tokens = torch.tensor(label[first:last], device=self.device)
+                    total += float((logits.gather(1, tokens[:, None])[:, 0] - logits.logsumexp(-1)).sum())
+                scores[n] = (total, len(label) - 1 - len(prefix))
         return scores
