@@ -73,14 +73,18 @@ def changed_seed(tmp_path: Path) -> Path:
     return changed
 
 
+# Two seeds, one Persian and one Arabic: both translators, and more than one article per stage.
+INPUTS = [str(SEED), str(SEEDS / "001_2fc5d2ec209e6642.txt")]
+
+
 def digest(tmp_path: Path, name: str, progress: Recorder | None = None, method: str = "abstractive") -> object:
-    settings = TranslateSettings(beam_size=1)
-    return run_digest([str(SEEDS)], tmp_path / name, ["html", "json"], settings,
+    settings = TranslateSettings(beam_size=1, fast=True)
+    return run_digest(INPUTS, tmp_path / name, ["html", "json"], settings,
                       SummarySettings(method=method, greedy=True), progress=progress)
 
 
 def test_stage_totals_are_known_before_any_work_and_match_the_work_done(home: Path, tmp_path: Path) -> None:
-    articles = [a for a in read_inputs([str(SEEDS)]) if isinstance(a, Article)]
+    articles = [a for a in read_inputs(INPUTS) if isinstance(a, Article)]
     first = Recorder()
     digest(tmp_path, "first", first)
     kinds = [kind for kind, _, _ in first.calls]
