@@ -31,7 +31,6 @@ from typing import Any
 
 from ingest.segment import BIDI_MARKS
 from mt.article import Article, Flag, Sentence
-from mt.errors import InputError
 from mt.glossary import Glossary
 from mt.qa.agreement import DISAGREE_GAP, SCORE_CODES, Scorer, mark_pairs, score_pairs, shown, summarize_pairs
 from mt.qa.alignment import BEAD_KINDS, PARAGRAPH_PRIORS, Alignment, Bead, align
