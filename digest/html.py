@@ -14,9 +14,10 @@ from __future__ import annotations
 from digest.bidi import bdi, english_html
 from digest.meta import LANGUAGE_NAMES, Header, header_of, original_link
 from digest.styles import CITE_SCRIPT, page
-from digest.wording import CONFIDENT, long_date, low_confidence, outlet_names, shorten, warnings_banner
+from digest.wording import CONFIDENT, long_date, low_confidence, outlet_names, plural, shorten, warnings_banner
 from mt.article import Article, Flag, Sentence, Summary
 from mt.output import escape_html as escape
+from mt.review import needs_review
 
 PATHS = ("Source file", "URL", "Signature")  # no words to break between: may break anywhere
 PATH = ' class="path"'
@@ -154,7 +155,8 @@ def pairs_html(article: Article, lang: str, ours: dict[str, str] | None = None) 
         if ours is not None else ("", "")
     return (
         '<section aria-labelledby="text-h"><h2 id="text-h" dir="ltr">Full text, sentence by sentence</h2>'
-        f'{legend_html(article)}<table class="pairs" dir="ltr"><colgroup><col class="id"><col class="en"><col class="src">{ours_col}'
+        f'{legend_html(article)}<table class="pairs" dir="ltr">'
+        f'<colgroup><col class="id"><col class="en"><col class="src">{ours_col}'
         '</colgroup><thead><tr><th scope="col">id</th><th scope="col">English</th>'
         f'<th scope="col">Original ({escape(language)})</th>{ours_head}</tr></thead>{"".join(bodies)}</table></section>'
     )
@@ -162,7 +164,7 @@ def pairs_html(article: Article, lang: str, ours: dict[str, str] | None = None) 
 
 def confidence_class(s: Sentence) -> str:
     """` conf-low` (flagged for review), ` conf-mid` (below `CONFIDENT`) or "" for the English cell."""
-    if any(f.code == "low_confidence" for f in s.flags):
+    if needs_review(s):
         return " conf-low"
     return " conf-mid" if s.confidence is not None and s.confidence < CONFIDENT else ""
 
@@ -194,7 +196,7 @@ def check_first_html(article: Article) -> str:
         f'<li dir="ltr"><a href="#{escape(s.id)}">{escape(s.id)}</a> (confidence {s.confidence:.3f}): '
         f'{english_html(shorten(s.english or "", 160))}</li>' for s in doubtful)
     return (f'<section class="check" aria-labelledby="check-h"><h2 id="check-h" dir="ltr">Check first '
-            f'<small>({len(doubtful)} {"sentence" if len(doubtful) == 1 else "sentences"} the model is least sure of)'
+            f'<small>({plural(len(doubtful), "sentence")} the model is least sure of)'
             f'</small></h2><ol>{items}</ol></section>')
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from ingest.outlets import outlet_english
 from mt.article import Article, Sentence
+from mt.review import needs_review
 
 UNKNOWN_OUTLET = "Unknown outlet"
 _IRREGULAR = {"story": "stories"}
@@ -84,7 +85,7 @@ CONFIDENT = 0.6
 
 def low_confidence(article: Article) -> list[Sentence]:
     """The sentences flagged `low_confidence`, in reading order (the review queue)."""
-    return [s for s in article.sentences() if any(f.code == "low_confidence" for f in s.flags)]
+    return [s for s in article.sentences() if needs_review(s)]
 
 
 def shorten(text: str, limit: int) -> str:

@@ -147,15 +147,6 @@ class TranslationEngine(Seq2SeqModel, ABC):
         scores = self.score_ids(source_ids, outputs, target)
         return [Scored(self.decode(ids), logprob, tokens) for ids, (logprob, tokens) in zip(outputs, scores)]
 
-    def score_texts(self, sources: list[str], translations: list[str], language: str,
-                    target: str = "en") -> list[Scored]:
-        """The model's log-probability of given translations of `sources` (forced decoding): how likely it
-        finds someone else's English."""
-        source_ids = self.source_tokens(sources, language)
-        target_ids = self.encode_target(translations)
-        scores = self.score_ids(source_ids, target_ids, target)
-        return [Scored(text, logprob, tokens) for text, (logprob, tokens) in zip(translations, scores)]
-
     def encode_target(self, texts: list[str]) -> list[list[int]]:
         """Token ids of English as the decoder writes it (Marian: its target SentencePiece model); as in
         `encode`, text stays text (no control tokens, nothing past the embedding table)."""

@@ -7,7 +7,9 @@ data (no reference translations are reachable here); `mtdigest calibrate` tunes 
 
 from __future__ import annotations
 
-from mt.article import Flag
+from mt.article import Flag, Sentence
+
+LOW_CONFIDENCE = "low_confidence"
 
 # A sentence whose tokens the model gave, on average, less than about one chance in three. Chosen by hand,
 # not measured: see README "How sure is the model?" and calibrate it for your models and texts.
@@ -26,4 +28,9 @@ def review_flags(score: float | None, threshold: float = REVIEW_BELOW) -> list[F
     """`low_confidence` (detail: the value) when the model's confidence is below the review threshold."""
     if score is None or score >= threshold:
         return []
-    return [Flag("low_confidence", f"{score:.3f}")]
+    return [Flag(LOW_CONFIDENCE, f"{score:.3f}")]
+
+
+def needs_review(sentence: Sentence) -> bool:
+    """Whether the sentence is flagged `low_confidence` (by its translation, or by `compare`'s scores)."""
+    return any(f.code == LOW_CONFIDENCE for f in sentence.flags)

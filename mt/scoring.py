@@ -1,8 +1,9 @@
 """How likely a loaded model finds given translations (forced decoding), in token-budget batches.
 
-`TranslationEngine.score_texts` scores one batch; a whole document of someone else's English (`mtdigest
-compare`, `mtdigest score`) goes through `ForcedScorer`, which sizes batches as translation does, halves
-one that runs out of memory, and signs its scores with the model that gave them.
+`TranslationEngine.score_ids` scores one batch of token ids; someone else's English (`mtdigest compare`,
+`mtdigest score`) goes through `ForcedScorer`, which tokenizes it as the decoder writes it (`encode_target`),
+sizes batches as translation does, halves one that runs out of memory, and signs its scores with the model
+that gave them.
 """
 
 from __future__ import annotations
