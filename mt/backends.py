@@ -27,11 +27,11 @@ from modelstore.vmap import vmap_id
 from mt.errors import IntegrityError, ModelMissing
 
 if TYPE_CHECKING:
-    from transformers import PreTrainedTokenizerBase
+    from mt.tokenizer import Tokenizer
 
 
 @functools.cache
-def _quiet_transformers() -> None:
+def quiet_transformers() -> None:
     """Library code never prints: transformers' progress bars off, and its messages to Python logging instead
     of its own terminal handler (the CLI writes them to its log file, `--verbose` shows them; a NullHandler keeps
     Python's last-resort handler from printing them for a library user who configured no logging). Called on
@@ -69,14 +69,12 @@ class Seq2SeqModel:
         self.config = read_config(model_dir)
 
     @functools.cached_property
-    def tokenizer(self) -> PreTrainedTokenizerBase:
-        """Read on first use, like the weights: a job whose sentences and summaries all come from the cache
-        never imports transformers (2 s or more) nor reads a tokenizer."""
-        _quiet_transformers()
-        from transformers import AutoTokenizer
+    def tokenizer(self) -> Tokenizer:
+        """Read on first use, like the weights: a job whose sentences and summaries all come from the cache reads
+        no tokenizer; Marian and BART tokenizers are read without transformers (`mt.tokenizer`)."""
+        from mt.tokenizer import load_tokenizer
 
-        # A model directory's own Python (`auto_map`) never runs, and transformers must not ask on stdin.
-        return AutoTokenizer.from_pretrained(str(self.model_dir), trust_remote_code=False)
+        return load_tokenizer(self.model_dir)
 
     @functools.cached_property
     def special_ids(self) -> frozenset[int]:
@@ -102,17 +100,16 @@ class Seq2SeqModel:
         pieces, never read as control tokens (whatever still maps to one, or past the embedding table, becomes
         `<unk>`), so no article can end its input early, switch the target language or crash the model.
         """
-        prefix, suffix = self._template()
-        unk = self.tokenizer.unk_token_id
-        rows = self.tokenizer(texts, add_special_tokens=False, split_special_tokens=True)["input_ids"]
-        return [prefix + [unk if i in self.control_ids or i >= self.rows else i for i in row] + suffix for row in rows]
+        # The template the tokenizer adds now (NLLB: the current `src_lang` code, then `</s>`).
+        prefix, suffix = self.tokenizer.template()
+        return [prefix + row + suffix for row in self.text_ids(texts)]
 
-    def _template(self) -> tuple[list[int], list[int]]:
-        """(ids before, ids after) the text that the tokenizer adds now (NLLB: the current `src_lang` code, `</s>`)."""
-        plain = self.tokenizer("x", add_special_tokens=False)["input_ids"]
-        full = self.tokenizer("x", add_special_tokens=True)["input_ids"]
-        start = next(i for i in range(len(full) - len(plain) + 1) if full[i:i + len(plain)] == plain)
-        return full[:start], full[start + len(plain):]
+    def text_ids(self, texts: list[str], target: bool = False) -> list[list[int]]:
+        """Ids of plain text (source side, or the decoder's with `target`): control tokens and ids past the
+        embedding table become `<unk>`."""
+        unk = self.tokenizer.unk_token_id
+        rows = self.tokenizer.encode_text(texts, target=target)
+        return [[unk if i in self.control_ids or i >= self.rows else i for i in row] for row in rows]
 
     def describe(self) -> dict[str, Any]:
         """Alias, repo, revision, engine, device and precision: recorded beside every output."""
@@ -199,7 +196,7 @@ def open_transformers(model_dir: Path, device: str = "auto", precision: str = "a
     import torch
     from transformers import AutoModelForSeq2SeqLM
 
-    _quiet_transformers()
+    quiet_transformers()
     device, precision = transformers_placement(device, precision)
     dtype = dict(zip(TRANSFORMERS_PRECISIONS, (torch.float32, torch.bfloat16, torch.float16)))[precision]
     # safetensors, or a pickled `pytorch_model.bin` (what most pinned models ship) read with torch's

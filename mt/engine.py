@@ -150,9 +150,7 @@ class TranslationEngine(Seq2SeqModel, ABC):
     def encode_target(self, texts: list[str]) -> list[list[int]]:
         """Token ids of English as the decoder writes it (Marian: its target SentencePiece model); as in
         `encode`, text stays text (no control tokens, nothing past the embedding table)."""
-        unk = self.tokenizer.unk_token_id
-        rows = self.tokenizer(text_target=texts, add_special_tokens=False, split_special_tokens=True)["input_ids"]
-        return [[unk if i in self.control_ids or i >= self.rows else i for i in row] for row in rows]
+        return self.text_ids(texts, target=True)
 
     @abstractmethod
     def score_ids(self, source_ids: list[list[int]], target_ids: list[list[int]],

@@ -1,0 +1,94 @@
+"""mt.tokenizer: Marian and BART tokenizers read without transformers give exactly transformers' ids and text."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mt.tokenizer import ByteLevelBPE, MarianSentencePiece, TransformersTokenizer, load_tokenizer
+from tests.tiny_models import seed_files
+
+# Every layout of the test models: as saved today and as the pinned repos are pulled.
+DIRECT = {"tiny--marian": MarianSentencePiece, "tiny--marian-tc-big": MarianSentencePiece,
+          "tiny--bart": ByteLevelBPE, "tiny--distilbart-hub": ByteLevelBPE}
+HOSTILE = [
+    ">>fra<< bonjour", ">>eng<<", ">>x<< y", "a >>deu<< b", ">>", "a<<b", "</s> x <mask> y eng_Latn <pad> <unk> <s>",
+    "  spaced  out  ", "", "émoji 🙂 ٣٤٥ ۱۲۳ \u200c zwnj \u200f rlm", "It's a test , isn't it ? Yes !",
+]
+
+
+def _model_dir(tiny_models: Path, name: str) -> Path:
+    return next((tiny_models / "home" / name).iterdir())
+
+
+def _texts() -> list[str]:
+    lines = [line for path in seed_files() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return lines + HOSTILE
+
+
+@pytest.fixture(scope="module", params=sorted(DIRECT))
+def pair(request: pytest.FixtureRequest, tiny_models: Path) -> tuple[object, TransformersTokenizer]:
+    directory = _model_dir(tiny_models, request.param)
+    fast = load_tokenizer(directory)
+    assert type(fast) is DIRECT[request.param]
+    return fast, TransformersTokenizer(directory)
+
+
+@pytest.mark.parametrize("target", [False, True])
+def test_text_ids_equal_transformers(pair: tuple, target: bool) -> None:
+    fast, reference = pair
+    texts = _texts()
+    assert fast.encode_text(texts, target=target) == reference.encode_text(texts, target=target)
+    assert fast.template() == reference.template()
+
+
+def test_special_tokens_and_vocabulary_equal_transformers(pair: tuple) -> None:
+    fast, reference = pair
+    for name in ("unk_token_id", "pad_token_id", "eos_token_id", "bos_token_id", "bos_token"):
+        assert getattr(fast, name) == getattr(reference, name), name
+    if isinstance(fast, ByteLevelBPE):
+        assert fast.mask_token_id == reference.mask_token_id
+    assert sorted(fast.all_special_ids) == sorted(reference.all_special_ids)
+    assert len(fast) == len(reference)
+    assert fast.get_vocab() == reference.get_vocab()
+    tokens = [*list(reference.get_vocab())[:300], "not-a-piece", ">>eng<<"]
+    assert fast.convert_tokens_to_ids(tokens) == reference.convert_tokens_to_ids(tokens)
+    assert fast.convert_tokens_to_ids("not-a-piece") == reference.convert_tokens_to_ids("not-a-piece")
+
+
+def test_decoding_equals_transformers(pair: tuple) -> None:
+    """Random id sequences over the whole vocabulary (specials included), every decode flag."""
+    fast, reference = pair
+    rng = random.Random(7)
+    for _ in range(150):
+        ids = [rng.randrange(len(reference)) for _ in range(rng.randrange(1, 24))]
+        assert fast.convert_ids_to_tokens(ids) == reference.convert_ids_to_tokens(ids)
+        for skip in (True, False):
+            for clean in (True, False):
+                flags = {"skip_special_tokens": skip, "clean_up_tokenization_spaces": clean}
+                assert fast.decode(ids, **flags) == reference.decode(ids, **flags), (ids, flags)
+
+
+def test_nllb_is_read_by_transformers(tiny_models: Path) -> None:
+    """NLLB's template follows `src_lang`: left to transformers, behind the same interface."""
+    tokenizer = load_tokenizer(_model_dir(tiny_models, "tiny--nllb-hub"))
+    assert isinstance(tokenizer, TransformersTokenizer)
+    tokenizer.src_lang = "pes_Arab"
+    prefix, suffix = tokenizer.template()
+    assert prefix == [tokenizer.convert_tokens_to_ids("pes_Arab")] and suffix == [tokenizer.eos_token_id]
+
+
+def test_reading_the_default_models_tokenizers_imports_no_transformers(tiny_models: Path) -> None:
+    code = (
+        "import sys; from pathlib import Path; from mt.tokenizer import load_tokenizer\n"
+        f"for d in {[str(_model_dir(tiny_models, name)) for name in sorted(DIRECT)]!r}:\n"
+        "    load_tokenizer(Path(d)).encode_text(['سلام'])\n"
+        "print(sorted(m for m in ('transformers', 'torch') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.strip() == "[]"
