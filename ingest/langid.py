@@ -60,9 +60,9 @@ class LanguageGuess:
 
 @functools.lru_cache(maxsize=1)
 def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from ingest.langid_model import load_identifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return load_identifier()
 
 
 def _ranked(text: str, labels: tuple[str, ...] | None = None) -> list[tuple[str, float]]:

@@ -6,7 +6,7 @@ plain files that SentencePiece and the `tokenizers` library read in a tenth of a
 
 - Marian (OPUS-MT): `source.spm`, `target.spm` and one shared `vocab.json` (`MarianSentencePiece`);
 - BART (distilbart): byte-level BPE from `tokenizer.json`, or from `vocab.json` + `merges.txt` when the repo has
-  no tokenizer.json (`ByteLevelBPE`).
+  no tokenizer.json; and any tokenizer.json of transformers' generic class (`TokenizersFile`).
 
 Both give exactly the ids and text transformers' own classes give (tests/test_tokenizer.py compares them on every
 test-model layout, on the seeds and on text full of control tokens). Anything else (NLLB, whose template follows
@@ -23,6 +23,8 @@ from typing import Any, Protocol
 SPIECE_UNDERLINE = "\u2581"
 MARIAN_CLASSES = ("MarianTokenizer",)
 BPE_CLASSES = ("BartTokenizer", "BartTokenizerFast", "RobertaTokenizer", "RobertaTokenizerFast")
+# transformers' classes that add nothing to a tokenizer.json but the special tokens of tokenizer_config.json.
+GENERIC_CLASSES = ("TokenizersBackend", "PreTrainedTokenizerFast")
 # BART/RoBERTa special tokens: (attribute, default content).
 _BPE_SPECIALS = (("bos", "<s>"), ("pad", "<pad>"), ("eos", "</s>"), ("unk", "<unk>"), ("mask", "<mask>"))
 
@@ -146,15 +148,17 @@ class MarianSentencePiece:
         return clean_up_spaces(text) if clean_up_tokenization_spaces else text
 
 
-class ByteLevelBPE:
-    """BART's byte-level BPE through the `tokenizers` library: tokenizer.json as saved, or (pulled distilbart)
-    built from vocab.json + merges.txt the way transformers' RobertaTokenizer builds it."""
+class TokenizersFile:
+    """A tokenizer the `tokenizers` library runs: tokenizer.json as saved, or (pulled distilbart, no tokenizer.json)
+    BART's byte-level BPE built from vocab.json + merges.txt the way transformers' RobertaTokenizer builds it."""
 
-    def __init__(self, model_dir: Path, settings: dict[str, Any]) -> None:
+    def __init__(self, model_dir: Path, settings: dict[str, Any], bart: bool = True) -> None:
         from tokenizers import AddedToken, Tokenizer as RustTokenizer, decoders, pre_tokenizers, processors
         from tokenizers.models import BPE
 
-        names = {name: _content(settings.get(f"{name}_token")) or default for name, default in _BPE_SPECIALS}
+        # BART's classes default every special token; the generic class has only those its config names.
+        declared = {name: _content(settings.get(f"{name}_token")) for name, _ in _BPE_SPECIALS}
+        names = {name: declared[name] or (default if bart else None) for name, default in _BPE_SPECIALS}
         if (model_dir / "tokenizer.json").is_file():
             backend = RustTokenizer.from_file(str(model_dir / "tokenizer.json"))
         else:
@@ -169,12 +173,14 @@ class ByteLevelBPE:
                 trim_offsets=bool(settings.get("trim_offsets", True)), add_prefix_space=prefix)
         backend.encode_special_tokens = True  # text stays text: `<mask>` in an article is split into pieces
         self._backend = backend
-        ids = {name: backend.token_to_id(token) for name, token in names.items()}
+        # transformers v5 never cleans up the spaces of a BPE tokenizer's text (it would delete real spaces).
+        self._cleans_up = type(backend.model).__name__ != "BPE"
+        ids = {name: None if token is None else backend.token_to_id(token) for name, token in names.items()}
         if ids["unk"] is None:
-            raise ValueError(f"{model_dir}: the tokenizer has no '{names['unk']}' token")
+            raise ValueError(f"{model_dir}: the tokenizer has no unknown-piece token")
         self.unk_token_id, self.pad_token_id, self.eos_token_id = ids["unk"], ids["pad"], ids["eos"]
         self.bos_token_id, self.mask_token_id = ids["bos"], ids["mask"]
-        self.bos_token = names["bos"] if ids["bos"] is not None else None
+        self.bos_token = None if ids["bos"] is None else names["bos"]
         self.all_special_ids = [i for i in ids.values() if i is not None]
 
     def __len__(self) -> int:
@@ -201,9 +207,8 @@ class ByteLevelBPE:
         return _template_of(lambda special: self._backend.encode("x", add_special_tokens=special).ids)
 
     def decode(self, ids: list[int], skip_special_tokens: bool = False, clean_up_tokenization_spaces: bool = False) -> str:
-        """As transformers v5 decodes a BPE tokenizer: its clean-up of spaces before punctuation is never applied
-        (transformers skips it for BPE, where it deletes real spaces)."""
-        return self._backend.decode([int(i) for i in ids], skip_special_tokens=skip_special_tokens)
+        text = self._backend.decode([int(i) for i in ids], skip_special_tokens=skip_special_tokens)
+        return clean_up_spaces(text) if clean_up_tokenization_spaces and self._cleans_up else text
 
 
 class TransformersTokenizer:
@@ -251,13 +256,14 @@ def clean_up_spaces(text: str) -> str:
 
 
 def load_tokenizer(model_dir: Path) -> Tokenizer:
-    """The model's tokenizer: read directly for Marian and BART layouts, through transformers otherwise."""
+    """The model's tokenizer: read directly for Marian, BART and generic tokenizer.json layouts, through
+    transformers otherwise."""
     settings = _settings(model_dir)
     kind = _kind(model_dir, settings)
     if kind in MARIAN_CLASSES and not settings.get("separate_vocabs") and all(
             (model_dir / name).is_file() for name in ("source.spm", "target.spm", "vocab.json")):
         return MarianSentencePiece(model_dir, settings)
-    if kind in BPE_CLASSES and ((model_dir / "tokenizer.json").is_file() or all(
-            (model_dir / name).is_file() for name in ("vocab.json", "merges.txt"))):
-        return ByteLevelBPE(model_dir, settings)
+    if (model_dir / "tokenizer.json").is_file() and kind in (*BPE_CLASSES, *GENERIC_CLASSES) or kind in BPE_CLASSES \
+            and all((model_dir / name).is_file() for name in ("vocab.json", "merges.txt")):
+        return TokenizersFile(model_dir, settings, bart=kind in BPE_CLASSES)
     return TransformersTokenizer(model_dir)

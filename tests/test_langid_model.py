@@ -1,0 +1,54 @@
+"""ingest.langid_model: py3langid's model decompressed once, read back identical, rebuilt when damaged."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from ingest import langid_model
+from tests.tiny_models import seed_files
+
+TEXTS = [line for path in seed_files() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()][:40]
+TEXTS += ["The minister met his counterpart in Tehran.", "Der Minister traf seinen Amtskollegen.", "x"]
+
+
+@pytest.fixture(scope="module")
+def reference() -> list:
+    shipped = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return [shipped.rank(text) for text in TEXTS]
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(langid_model, "cache_dir", lambda: tmp_path / "cache")
+    return tmp_path / "cache"
+
+
+def test_the_copy_is_written_once_and_ranks_as_the_shipped_model(cache: Path, reference: list) -> None:
+    first = langid_model.load_identifier()
+    copies = list(cache.glob("langid-*.npz"))
+    assert len(copies) == 1 and not list(cache.glob("*.tmp"))
+    stamp = copies[0].stat().st_mtime_ns
+    second = langid_model.load_identifier()
+    assert copies[0].stat().st_mtime_ns == stamp  # read, not rewritten
+    assert [first.rank(t) for t in TEXTS] == reference
+    assert [second.rank(t) for t in TEXTS] == reference
+
+
+def test_a_damaged_copy_is_rebuilt(cache: Path, reference: list) -> None:
+    langid_model.load_identifier()
+    copy = next(cache.glob("langid-*.npz"))
+    copy.write_bytes(copy.read_bytes()[: 1000])
+    assert [langid_model.load_identifier().rank(t) for t in TEXTS] == reference
+    assert copy.stat().st_size > 1000
+
+
+def test_an_unwritable_cache_still_identifies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reference: list) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setattr(langid_model, "cache_dir", lambda: blocked / "cache")
+    assert [langid_model.load_identifier().rank(t) for t in TEXTS] == reference
+    assert os.listdir(tmp_path) == ["a-file"]
