@@ -43,29 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args(argv)
 
-    from bench import summarize as bench_summarize
-
-    cache = Path(args.cache)
-    translator_entry = bench_pipeline.install_translator(cache)
-    map_note = bench_pipeline.standin_vmap(translator_entry, cache, args.vmap_tokens)
-    summarizer_entry = bench_summarize.build(cache)
-    lock_path = bench_pipeline.write_lock(cache, translator_entry, summarizer_entry)
-    os.environ["MTDIGEST_HOME"] = str(bench_summarize.home_dir(cache))
-
-    import mt.translate
+    translator, summarizer, map_note = bench_pipeline.load_models(Path(args.cache), args.vmap_tokens,
+                                                                   args.realistic_ratio)
     from ingest import read_inputs
-    from modelstore.lock import load_lock
     from mt.engine import DecodingOptions
-    from mt.loading import load_translator
     from mt.translate import TranslateOptions, translate_articles
     from summarize.core import summarize
-    from summarize.engine import SummaryOptions, load_summarizer
+    from summarize.engine import SummaryOptions
 
-    mt.translate.BROKEN_MODEL_UNITS = sys.maxsize  # random weights: time the work, never the verdict
-    bench_pipeline._instrument(args.realistic_ratio, realistic=True)
-    lock = load_lock(lock_path)
-    translator = load_translator(lock.get(translator_entry.alias))
-    summarizer = load_summarizer(lock.get(summarizer_entry.alias))
     (article,) = [a for a in read_inputs([args.article]) if not isinstance(a, Exception)]
     beams = [int(b) for b in args.beams.split(",") if b.strip()]
     summary_beams = [int(b) for b in args.summary_beams.split(",") if b.strip()]

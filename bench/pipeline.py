@@ -247,6 +247,25 @@ def _instrument(mt_ratio: float, realistic: bool = False) -> None:
     backends.open_ctranslate2 = counting_open
 
 
+def load_models(cache: Path, vmap_tokens: int, realistic_ratio: float):
+    """(translator, summarizer, map note): this benchmark's two models installed, mapped and loaded through the
+    product's lock, realistic lengths on, random-weight verdicts off (for the in-process benchmarks)."""
+    import mt.translate
+    from modelstore.lock import load_lock
+    from mt.loading import load_translator
+    from summarize.engine import load_summarizer
+
+    translator_entry = install_translator(cache)
+    map_note = standin_vmap(translator_entry, cache, vmap_tokens)
+    summarizer_entry = bench_summarize.build(cache)
+    lock = load_lock(write_lock(cache, translator_entry, summarizer_entry))
+    os.environ["MTDIGEST_HOME"] = str(bench_summarize.home_dir(cache))
+    mt.translate.BROKEN_MODEL_UNITS = sys.maxsize  # random weights: time the work, never the verdict
+    _instrument(realistic_ratio, realistic=True)
+    return (load_translator(lock.get(translator_entry.alias)), load_summarizer(lock.get(summarizer_entry.alias)),
+            map_note)
+
+
 def child(args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     import mt.translate

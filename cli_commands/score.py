@@ -52,10 +52,11 @@ def _table(pairs: list[dict[str, Any]], review_below: float) -> Table:
     from mt.qa.agreement import shown
 
     table = Table(show_edge=False, pad_edge=False)
-    table.add_column("source")
-    table.add_column("confidence", justify="right")
-    table.add_column("")
-    table.add_column("their English", overflow="ellipsis", no_wrap=True, max_width=72)
+    # The ids, the figure and the mark keep their width in any terminal; the English wraps into what is left.
+    table.add_column("source", no_wrap=True)
+    table.add_column("confidence", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    table.add_column("their English", max_width=72)
     for pair in pairs:
         low = pair["confidence"] is not None and pair["confidence"] < review_below
         table.add_row(",".join(pair["source"]), shown(pair["confidence"]), "check" if low else "", Text(pair["text"]))

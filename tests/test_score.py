@@ -181,7 +181,7 @@ def test_score_prints_their_confidence_per_pair_and_the_document_mean(tmp_path: 
     code, output = run(["score", str(SEED), str(english), "--engine", "transformers"], tiny_env)
     assert code == 0, output
     rows = {line.split()[0]: line for line in output.splitlines() if line.startswith(("title", "p"))}
-    assert "p10.s1,p11.s1" in rows  # a 2–1 pair
+    assert "p10.s1,p11.s1" in rows, output  # a 2–1 pair
     assert all("check" in rows[",".join(p["source"])] for p in pairs)
     assert f"document confidence {data['document_confidence']:.3f} over {len(pairs)} aligned pairs" in output
     code, output = run(["score", str(SEED), str(english), "--engine", "transformers", "--review-below", "0"], tiny_env)
@@ -193,3 +193,17 @@ def test_score_prints_their_confidence_per_pair_and_the_document_mean(tmp_path: 
     assert code == 3 and "models pull tiny-nllb" in output and "Traceback" not in output
     code, output = run(["score", str(SEED), str(tmp_path / "missing.txt")], tiny_env)
     assert code != 0 and "missing.txt" in output and "cannot read" in output
+
+
+def test_the_score_table_keeps_ids_figures_and_marks_in_a_narrow_terminal() -> None:
+    from rich.console import Console
+
+    from cli_commands.score import _table
+
+    pairs = [{"source": ["title"], "confidence": 0.123, "text": "A title"},
+             {"source": ["p10.s1", "p11.s1"], "confidence": 0.5, "text": "Long English text " * 12}]
+    console = Console(width=60, record=True)
+    console.print(_table(pairs, 0.35))
+    lines = console.export_text().splitlines()
+    assert any(line.startswith("title") and "0.123" in line and "check" in line for line in lines)
+    assert any(line.startswith("p10.s1,p11.s1") and "0.500" in line for line in lines)

@@ -561,7 +561,7 @@ def test_the_ctranslate2_engine_decodes_english_with_the_map_and_the_signature_s
     assert "vmap" not in other.models["translate"]["signature"]
 
 
-def test_default_decoding_is_greedy_translation_with_beam_4_summaries_and_fast_makes_both_greedy() -> None:
+def test_default_decoding_is_greedy_translation_with_beam_2_summaries_and_fast_makes_both_greedy() -> None:
     from cli_commands.common import TRANSLATION_OPTIONS, translate_settings
     from digest.jobs import SummarySettings
 
@@ -570,5 +570,5 @@ def test_default_decoding_is_greedy_translation_with_beam_4_summaries_and_fast_m
     fast = translate_settings(**{**defaults, "beam": 4, "fast": True})
     beam4 = translate_settings(**{**defaults, "beam": 4})
     assert (plain.beam_size, fast.beam_size, beam4.beam_size) == (1, 1, 4)
-    assert [SummarySettings(greedy=s.fast).options().beam_size for s in (plain, fast, beam4)] == [4, 1, 4]
+    assert [SummarySettings(greedy=s.fast).options().beam_size for s in (plain, fast, beam4)] == [2, 1, 2]
     assert DecodingOptions().beam_size == 1

@@ -1,0 +1,92 @@
+"""Does translating the next article while the previous one is summarized pay, on the cores this machine has?
+
+    python bench/overlap.py [--rounds 3] [--articles seeds/*.txt]
+
+pipeline.py's models (tc-big shape with its vocabulary map, distilbart shape, CTranslate2 int8, realistic
+lengths), the product's own calls (`mt.translate.translate_articles`, `summarize.core.summarize`, default decoding),
+over the five seeds in turn, two ways, alternated for `--rounds` rounds (median):
+
+  one after the other   translate article k, summarize it, then article k + 1 (what `digest` does today)
+  overlapped            article k + 1 is translated in a second thread while article k is summarized
+                        (CTranslate2 releases the GIL; each model keeps its intra_threads = cores)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]  # bench/summarize.py shadows `summarize`
+sys.path.insert(0, str(REPO))
+
+from bench import pipeline as bench_pipeline  # noqa: E402
+from bench import translate as bench_translate  # noqa: E402
+from bench.translate import CACHE  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", nargs="*", default=sorted(str(p) for p in (REPO / "seeds").glob("*.txt")))
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--realistic-ratio", type=float, default=1.1)
+    parser.add_argument("--vmap-tokens", type=int, default=32000, help="as bench/pipeline.py (0: no map)")
+    parser.add_argument("--cache", default=str(CACHE))
+    parser.add_argument("--json", help="also write the results to this JSON file")
+    args = parser.parse_args(argv)
+
+    translator, summarizer, map_note = bench_pipeline.load_models(Path(args.cache), args.vmap_tokens,
+                                                                   args.realistic_ratio)
+    from ingest import read_inputs
+    from mt.translate import TranslateOptions, translate_articles
+    from summarize.core import summarize
+
+    def fresh() -> list:
+        return [a for a in read_inputs(args.articles) if not isinstance(a, Exception)]
+
+    def translate(article) -> None:
+        translate_articles([article], translator, TranslateOptions())
+
+    def one_after_the_other() -> float:
+        articles, started = fresh(), time.perf_counter()
+        for article in articles:
+            translate(article)
+            summarize(article, summarizer)
+        return time.perf_counter() - started
+
+    def overlapped() -> float:
+        articles, started = fresh(), time.perf_counter()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(translate, articles[0])
+            for k, article in enumerate(articles):
+                pending.result()
+                if k + 1 < len(articles):
+                    pending = pool.submit(translate, articles[k + 1])
+                summarize(article, summarizer)
+        return time.perf_counter() - started
+
+    articles = fresh()
+    print(f"{len(os.sched_getaffinity(0))} CPU cores, load average {os.getloadavg()[0]:.2f}; {len(articles)} articles, "
+          f"{sum(len(a.sentences()) for a in articles)} sentences; translator {map_note}; median of {args.rounds} "
+          f"rounds", flush=True)
+    one_after_the_other()  # warm-up: weights, thread pools
+    seconds: dict[str, list[float]] = {"one after the other": [], "overlapped": []}
+    for _ in range(args.rounds):
+        seconds["one after the other"].append(one_after_the_other())
+        seconds["overlapped"].append(overlapped())
+    medians = {name: statistics.median(runs) for name, runs in seconds.items()}
+    base = medians["one after the other"]
+    for name, median in medians.items():
+        print(f"  {name:<20} {median:6.2f} s  x{base / median:4.2f} the speed of one after the other; "
+              f"runs {[round(s, 2) for s in seconds[name]]}")
+    return bench_translate.finish({"seconds": seconds, "median_s": medians}, args.json)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
