@@ -28,7 +28,7 @@ user) with its own translation cache (MTDIGEST_CACHE) and output directory:
   brief, cached re-run   the same command again: earlier digests are reused (no model time)
 
 Settings are the CLI's (`cli_commands.common.translate_settings`), once per entry of `--beams` (default
-1,fast,4: the product's default, greedy translation and beam-4 summaries since issue 23; the CLI's `--fast`,
+1,fast,4: the product's default, greedy translation and beam-2 summaries (issue 23); the CLI's `--fast`,
 greedy summaries too; `--beam 4`), each with its own translation cache.
 Random weights never emit </s>.  Left alone, every translation would run to the engine's own
 budget (`mt.engine.output_budget`: 2 x source tokens + 16, about 5x a real English sentence)
@@ -62,6 +62,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -355,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-brief", action="store_true", help="skip the five-seed brief runs")
     parser.add_argument("--cache", default=str(CACHE), help=f"build cache (default {CACHE})")
     parser.add_argument("--keep", help="write outputs under this directory (default: a temporary one, removed)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every setting this many times, interleaved; the table gives medians (default 1)")
     parser.add_argument("--json", help="also write all results to this JSON file")
     parser.add_argument("--child", choices=["digest", "digest-json", "brief"], help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -381,31 +384,32 @@ def main(argv: list[str] | None = None) -> int:
     beams = [b.strip() for b in args.beams.split(",") if b.strip()]
     print(f"modes {args.modes}; translation beams {', '.join(beams)} (fast: the CLI's --fast, greedy "
           f"summaries too); today: outputs cut at {args.mt_ratio} x source tokens, retries counted; realistic: "
-          f"{args.realistic_ratio} x, no retries; summaries beam 4 unless --fast, run to their maximum length; "
+          f"{args.realistic_ratio} x, no retries; summaries beam 2 unless --fast, run to their maximum length; "
           f"translator {map_note}; engine {args.engine}; {len(os.sched_getaffinity(0))} CPU cores; load average "
           f"{os.getloadavg()[0]:.2f}\n")
-    results = {}
+    results: dict[str, list[dict]] = {}
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     try:
-        for mode in modes:
-            for beam in beams:
-                tag = f"{mode}, " + {"fast": "--fast", "1": "default (beam 1)"}.get(beam, f"beam {beam}")
-                d = work / f"{mode}-beam{beam}"
-                tcache = d / "t1.sqlite"
-                results[f"{tag}: digest first run"] = run_child("digest", [article], d / "digest1", tcache, lock,
-                                                                cache, args, beam, mode)
-                results[f"{tag}: digest cached re-run"] = run_child("digest", [article], d / "digest2", tcache,
-                                                                    lock, cache, args, beam, mode)
-                first_json = str(d / "digest1" / f"{Path(article).stem}.json")
-                if not Path(first_json).is_file():
-                    first_json = next(str(p) for p in (d / "digest1").glob("*.json"))
-                results[f"{tag}: digest from JSON"] = run_child("digest-json", [first_json], d / "digest3", tcache,
-                                                                lock, cache, args, beam, mode)
-                if not args.no_brief:
-                    results[f"{tag}: brief first run"] = run_child("brief", seeds, d / "brief", d / "t2.sqlite",
-                                                                   lock, cache, args, beam, mode)
-                    results[f"{tag}: brief cached re-run"] = run_child("brief", seeds, d / "brief", d / "t2.sqlite",
-                                                                       lock, cache, args, beam, mode)
+        for round_ in range(args.rounds):
+            for mode in modes:
+                for beam in beams:
+                    tag = f"{mode}, " + {"fast": "--fast", "1": "default (beam 1)"}.get(beam, f"beam {beam}")
+                    d = work / f"r{round_}-{mode}-beam{beam}"
+
+                    def run(name: str, kind: str, inputs: list[str], out: Path, tcache: Path) -> None:
+                        results.setdefault(f"{tag}: {name}", []).append(
+                            run_child(kind, inputs, out, tcache, lock, cache, args, beam, mode))
+
+                    tcache = d / "t1.sqlite"
+                    run("digest first run", "digest", [article], d / "digest1", tcache)
+                    run("digest cached re-run", "digest", [article], d / "digest2", tcache)
+                    first_json = str(d / "digest1" / f"{Path(article).stem}.json")
+                    if not Path(first_json).is_file():
+                        first_json = next(str(p) for p in (d / "digest1").glob("*.json"))
+                    run("digest from JSON", "digest-json", [first_json], d / "digest3", tcache)
+                    if not args.no_brief:
+                        run("brief first run", "brief", seeds, d / "brief", d / "t2.sqlite")
+                        run("brief cached re-run", "brief", seeds, d / "brief", d / "t2.sqlite")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -413,14 +417,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\ntranslator {translator.alias} (tc-big Marian shape, target token {translator.target_token}); "
           f"summarizer {summarizer.alias}")
     print(f"\n{'run':<42} {'wall s':>7} {'job s':>6} {'MT s':>6} {'MT tok':>7} {'retried':>7} {'sum s':>6} "
-          f"{'sum tok':>7} {'peak RSS':>9}  articles/sentences; engines")
-    for name, r in results.items():
+          f"{'sum tok':>7} {'peak RSS':>9}  articles/sentences; engines" + ("; wall s of each round" * (args.rounds > 1)))
+    for name, runs in results.items():
+        r, median = runs[0], lambda get: statistics.median(get(x) for x in runs)  # noqa: E731
         mt, sm = r["calls"].get("translate", {}), r["calls"].get("summarize", {})
         retried = str(r["retried"]) if mt else "-"
-        print(f"{name:<42} {r['wall_s']:7.1f} {r['job_s']:6.1f} {mt.get('seconds', 0):6.1f} {int(mt.get('tokens', 0)):7d} "
-              f"{retried:>7} {sm.get('seconds', 0):6.1f} {int(sm.get('tokens', 0)):7d} {r['peak_rss_mb'] / 1024:7.2f}GB  "
-              f"{r['articles']}/{r['sentences']}; {', '.join(r['engines'])}")
-    print("wall s: the whole process (Python start, imports, model loading, the job); job s: the library call;\n"
+        seconds = {k: median(lambda x, k=k: x["calls"].get(k, {}).get("seconds", 0)) for k in ("translate", "summarize")}
+        rounds = f"; {[round(x['wall_s'], 1) for x in runs]}" if len(runs) > 1 else ""
+        print(f"{name:<42} {median(lambda x: x['wall_s']):7.1f} {median(lambda x: x['job_s']):6.1f} "
+              f"{seconds['translate']:6.1f} {int(mt.get('tokens', 0)):7d} {retried:>7} {seconds['summarize']:6.1f} "
+              f"{int(sm.get('tokens', 0)):7d} {median(lambda x: x['peak_rss_mb']) / 1024:7.2f}GB  "
+              f"{r['articles']}/{r['sentences']}; {', '.join(r['engines'])}{rounds}")
+    print("medians over the rounds; wall s: the whole process (Python start, imports, model loading, the job); "
+          "job s: the library call;\n"
           "MT s / sum s: time inside the translator's / summarizer's engine calls; MT tok / sum tok: tokens they "
           "generated;\nretried: sentences the product retried with stricter decoding (random outputs that loop)")
     print(f"\ntotal {time.perf_counter() - t_start:.0f}s; load average {os.getloadavg()[0]:.2f} at the end")

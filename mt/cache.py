@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 import time
 import warnings
 from collections.abc import Iterable, Iterator
@@ -87,6 +88,7 @@ class TranslationCache:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_cache_path()
+        self._lock = threading.RLock()
         if self.path.is_dir():
             raise CacheError(f"{self.path}: the translation cache path is a directory; {_FIX}")
         try:
@@ -111,7 +113,7 @@ class TranslationCache:
         except OSError as error:
             raise CacheError(f"{self.path}: cannot create the cache's directory ({error.strerror}); {_FIX}") from None
         # One connection may be used from another thread than the one that opened it (Ray calls actors
-        # from its own threads); calls never overlap, and SQLite itself is serialized.
+        # from its own threads; a digest translates ahead in a second one); `_reported` serializes the calls.
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
@@ -147,9 +149,11 @@ class TranslationCache:
 
     @contextlib.contextmanager
     def _reported(self, verb: str) -> Iterator[None]:
-        """SQLite failures mid-run (a full disk, the file made read-only) as one CacheError line."""
+        """SQLite failures mid-run (a full disk, the file made read-only) as one CacheError line; one call at a
+        time (a digest translates the next chunk in a second thread while it summarizes this one)."""
         try:
-            yield
+            with self._lock:
+                yield
         except sqlite3.Error as error:
             raise CacheError(f"{self.path}: cannot {verb} the translation cache ({error}); {_FIX}") from None
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from mt.backends import CTranslate2Model
-from mt.engine import DecodingOptions, TranslationEngine, output_budget
+from mt.engine import DecodingOptions, Scored, TranslationEngine, output_budget
 
 
 # Tokens scored per CTranslate2 batch: the logits over the vocabulary of every target position of a batch are
@@ -12,7 +15,19 @@ SCORE_BATCH_TOKENS = 512
 
 
 class CTranslate2Engine(CTranslate2Model, TranslationEngine):
-    def generate_ids(self, ids: list[list[int]], options: DecodingOptions, target: str = "en") -> list[list[int]]:
+    # Vocabularies this large decode English through the map `models convert` writes: there the output projection
+    # dominates, and the map makes greedy decoding 1.7-2.1x faster (NLLB-200's 256k pieces), more than the separate
+    # confidence pass it then needs costs. Smaller ones (the OPUS-MT defaults, 61-62k) gain less from a map than
+    # that pass costs, so they decode in full and greedy decoding yields the confidence itself (bench/README.md).
+    MAP_MIN_VOCABULARY = 100_000
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if int(self.config.get("vocab_size") or 0) < self.MAP_MIN_VOCABULARY:
+            self.vocabulary_map = None
+
+    def generate_ids(self, ids: list[list[int]], options: DecodingOptions, target: str = "en",
+                     callback: Callable[[Any], bool] | None = None) -> list[list[int]]:
         source = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
         target_code = self.target_code(target)
         prefix = None if target_code is None else [[target_code] for _ in source]
@@ -27,8 +42,32 @@ class CTranslate2Engine(CTranslate2Model, TranslationEngine):
             max_decoding_length=output_budget(max(len(row) for row in ids)),
             # English only: the map holds the pieces English output can use (back-translation decodes in full).
             use_vmap=self.vocabulary_map is not None and target == "en",
+            return_scores=callback is not None,
+            callback=callback,
         )
         return [self.content_ids(self.tokenizer.convert_tokens_to_ids(r.hypotheses[0])) for r in results]
+
+    def translate_scored(self, source_ids: list[list[int]], options: DecodingOptions, target: str = "en") -> list[Scored]:
+        """Greedy decoding over the whole vocabulary with no penalty scores its own output: the log-probability
+        CTranslate2 reports at each step is the plain model's, what forced decoding would give (tests check within
+        1e-3), so no second pass runs. A beam, a penalty or the vocabulary map changes the distribution the search
+        sees: those outputs are scored by forced decoding."""
+        plain = options.beam_size == 1 and options.repetition_penalty == 1.0 and options.no_repeat_ngram_size == 0
+        if not plain or (self.vocabulary_map is not None and target == "en"):
+            return super().translate_scored(source_ids, options, target)
+        steps: list[list[tuple[int, float]]] = [[] for _ in source_ids]
+
+        def collect(step: Any) -> bool:
+            steps[step.batch_id].append((step.token_id, step.log_prob))
+            return False
+
+        outputs = self.generate_ids(source_ids, options, target, callback=collect)
+        content = [[p for token, p in row if token not in self.special_ids] for row in steps]
+        if any(len(p) != len(ids) for p, ids in zip(content, outputs)):  # steps not one per output token
+            scores = self.score_ids(source_ids, outputs, target)
+        else:
+            scores = [(float(sum(p)), len(p)) for p in content]
+        return [Scored(self.decode(ids), logprob, tokens) for ids, (logprob, tokens) in zip(outputs, scores)]
 
     def score_ids(self, ids: list[list[int]], targets: list[list[int]], target: str = "en") -> list[tuple[float, int]]:
         code = self.target_code(target)

@@ -87,6 +87,30 @@ def test_both_engines_agree_and_a_shuffled_or_cut_translation_scores_lower(engin
     assert confidence(0.0, 0) is None
 
 
+@pytest.mark.parametrize("alias", ALIASES)
+def test_greedy_ctranslate2_scores_its_own_output_without_a_second_pass(
+    engines: dict, alias: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The log-probabilities greedy decoding reports are the forced-decoding ones; beams and penalties still
+    take the forced pass."""
+    engine = engines[(alias, "ctranslate2")]
+    ids = engine.source_tokens(TEXTS, "fa")
+    assert engine.vocabulary_map is None  # a small vocabulary decodes in full
+    forced_pass: list[int] = []
+    real = engine.score_ids
+    monkeypatch.setattr(engine, "score_ids", lambda *a, **k: (forced_pass.append(1), real(*a, **k))[1])
+    own = engine.translate_scored(ids, DecodingOptions(beam_size=1))
+    assert forced_pass == []
+    outputs = engine.generate_ids(ids, DecodingOptions(beam_size=1))
+    assert [s.english for s in own] == [engine.decode(row) for row in outputs]
+    for scored, row, (logprob, tokens) in zip(own, outputs, real(ids, outputs)):
+        assert scored.tokens == tokens == len(row) > 0
+        assert scored.logprob == pytest.approx(logprob, abs=1e-3 * tokens)
+    for options in (DecodingOptions(beam_size=2), DecodingOptions(beam_size=1).stricter()):
+        engine.translate_scored(ids, options)
+    assert len(forced_pass) == 2
+
+
 @pytest.mark.parametrize("engine_name", ["transformers", "ctranslate2"])
 def test_every_sentence_and_the_title_carry_a_confidence_that_the_cache_keeps(
     engines: dict, engine_name: str, tmp_path: Path

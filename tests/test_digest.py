@@ -290,3 +290,58 @@ def test_the_last_lines_say_what_was_cached_and_where_to_start_reading(
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert re.search(r"wrote 5 file\(s\); (\d+) of \1 sentences from the cache; 0 input\(s\) failed", lines[-2])
     assert lines[-1] == f"open {out / 'index.html'}"
+
+
+def test_the_next_chunk_is_translated_while_this_one_is_summarized_and_nothing_changes(
+    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import digest.jobs
+    from mt.pipeline import TranslationSession
+
+    two = tmp_path / "in"
+    two.mkdir()
+    for name in ("001_2fc5d2ec209e6642.txt", "003_74ed4e50eb75564b.txt"):  # 9 and 8 sentences
+        (two / name).write_text((SEEDS / name).read_text(encoding="utf-8"), encoding="utf-8")
+    translating, summarizing = [], []
+    second_started = threading.Event()
+    real_translate, real_summarize = TranslationSession.translate, digest.jobs._summarize
+
+    def translate(self, articles, progress=None):
+        translating.append(([a.id for a in articles], threading.current_thread().name))
+        if len(translating) == 2:
+            second_started.set()
+        return real_translate(self, articles, progress)
+
+    def summarize(articles, *args, **kwargs):
+        # The first chunk's summary waits for the second chunk's translation to begin: only an overlap lets it.
+        overlapped = second_started.wait(timeout=20)
+        summarizing.append((overlapped, len(translating)))
+        return real_summarize(articles, *args, **kwargs)
+
+    monkeypatch.setattr(TranslationSession, "translate", translate)
+    monkeypatch.setattr(digest.jobs, "_summarize", summarize)
+
+    def run(name: str, overlap: int) -> dict[str, dict]:
+        monkeypatch.setattr(digest.jobs, "OVERLAP_SENTENCES", overlap)
+        own = {**env, "MTDIGEST_CACHE": str(tmp_path / f"{name}.sqlite")}
+        result = CliRunner().invoke(app, ["digest", str(two), "-o", str(tmp_path / name), "--fast", "-q"], env=own)
+        assert result.exit_code == 0, result.output
+        return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (tmp_path / name).glob("0*.json")}
+
+    overlapped = run("overlapped", 5)  # a chunk per article
+    assert [ids for ids, _ in translating] == [["001_2fc5d2ec209e6642"], ["003_74ed4e50eb75564b"]]
+    assert all(thread.startswith("mtdigest-ahead") for _, thread in translating)
+    assert summarizing[0] == (True, 2)
+    translating.clear()
+    second_started.clear()
+    monkeypatch.setattr(digest.jobs, "_summarize", real_summarize)
+    sequential = run("sequential", 0)
+    assert len(translating) == 1 and translating[0][1] == threading.current_thread().name
+    assert overlapped.keys() == sequential.keys() and len(overlapped) == 2
+    for name, article in overlapped.items():
+        other = sequential[name]
+        assert article["summary"] == other["summary"]
+        assert [s["english"] for p in article["paragraphs"] for s in p["sentences"]] == \
+            [s["english"] for p in other["paragraphs"] for s in p["sentences"]]

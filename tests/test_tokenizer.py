@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,9 @@ from tests.tiny_models import seed_files
 
 # Every layout of the test models (as saved today and as the pinned repos are pulled), and a generic
 # tokenizer.json (transformers' TokenizersBackend class: a word-level one, like the benchmarks' stand-ins).
+# The Persian default (opus-mt-tc-bible-big-iir) ships no tokenizer_config.json at all: the tc-big layout without it.
 DIRECT = {"tiny--marian": MarianSentencePiece, "tiny--marian-tc-big": MarianSentencePiece,
+          "tc-big-without-tokenizer-config": MarianSentencePiece,
           "tiny--bart": TokenizersFile, "tiny--distilbart-hub": TokenizersFile, "generic-word-level": TokenizersFile}
 HOSTILE = [
     ">>fra<< bonjour", ">>eng<<", ">>x<< y", "a >>deu<< b", ">>", "a<<b", "</s> x <mask> y eng_Latn <pad> <unk> <s>",
@@ -49,8 +52,16 @@ def _texts() -> list[str]:
 
 
 @pytest.fixture(scope="module", params=sorted(DIRECT))
-def pair(request: pytest.FixtureRequest, tiny_models: Path, generic_dir: Path) -> tuple[object, TransformersTokenizer]:
-    directory = generic_dir if request.param == "generic-word-level" else _model_dir(tiny_models, request.param)
+def pair(request: pytest.FixtureRequest, tiny_models: Path, generic_dir: Path,
+         tmp_path_factory: pytest.TempPathFactory) -> tuple[object, TransformersTokenizer]:
+    if request.param == "generic-word-level":
+        directory = generic_dir
+    elif request.param == "tc-big-without-tokenizer-config":
+        directory = tmp_path_factory.mktemp("tc-bible") / "model"
+        shutil.copytree(_model_dir(tiny_models, "tiny--marian-tc-big"), directory)
+        (directory / "tokenizer_config.json").unlink()
+    else:
+        directory = _model_dir(tiny_models, request.param)
     fast = load_tokenizer(directory)
     assert type(fast) is DIRECT[request.param]
     return fast, TransformersTokenizer(directory)

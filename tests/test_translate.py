@@ -536,9 +536,14 @@ def test_restricted_greedy_decoding_is_the_full_models_output_while_that_stays_i
 
 
 def test_the_ctranslate2_engine_decodes_english_with_the_map_and_the_signature_says_so(
-    engines: dict, monkeypatch: pytest.MonkeyPatch
+    engines: dict, tiny_home: tuple[Lock, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = engines[("tiny-nllb", "ctranslate2")]
+    from mt.engine_ctranslate2 import CTranslate2Engine
+
+    assert engines[("tiny-nllb", "ctranslate2")].vocabulary_map is None  # 3k pieces: below the map's threshold
+    monkeypatch.setattr(CTranslate2Engine, "MAP_MIN_VOCABULARY", 0)  # the tiny NLLB stands for NLLB's 256k pieces
+    lock, home = tiny_home
+    engine = load_translator(lock.get("tiny-nllb"), engine="ctranslate2", home=home)
     calls: list[dict] = []
     real = engine.translator
 
