@@ -59,6 +59,7 @@ does, so the engine decodes with it (0: no map).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shutil
@@ -178,6 +179,13 @@ class Calls:
     stats: dict[str, dict[str, float]] = {}
 
 
+def _stop_at(caps: list[int], product: object, step: object) -> bool:
+    """A row ends at its cap (as a trained model's would on </s>); the product's own callback (its confidence
+    collects each step's log-probability) still sees every step."""
+    stop = bool(product(step)) if product else False
+    return stop or step.step + 1 >= caps[step.batch_id]
+
+
 def _instrument(mt_ratio: float, realistic: bool = False) -> None:
     """Count every ctranslate2.Translator.translate_batch call the product makes; for the translator,
     stand in for the </s> a trained model emits (`mt_ratio`, see the module docstring). `realistic`: greedy
@@ -204,7 +212,7 @@ def _instrument(mt_ratio: float, realistic: bool = False) -> None:
                 caps = [len(p or []) + math.ceil(mt_ratio * len(row)) for row, p in zip(source, prefix)]
                 kwargs["max_decoding_length"] = min(kwargs.get("max_decoding_length") or 10**9, max(caps))
                 if realistic and kwargs.get("beam_size", 1) == 1:
-                    kwargs["callback"] = lambda step: step.step + 1 >= caps[step.batch_id]
+                    kwargs["callback"] = functools.partial(_stop_at, caps, kwargs.get("callback"))
             t0 = time.perf_counter()
             if caps and realistic and kwargs.get("beam_size", 1) > 1:
                 results = self._by_length(source, caps, args, kwargs)

@@ -17,7 +17,9 @@ interleaved so that other load on the machine hits them alike:
   raw full / raw vmap K   ctranslate2.Translator.translate_batch, the whole workload as one batch, forced to our
                           engines' output length (2 x S + 16 after the language code), `use_vmap` off / on
   ours full / ours vmap   mt.CTranslate2Engine through mt.translate.translate_articles (greedy), the map off /
-                          on (our engine's own switch: `vocabulary_map`)
+                          on (our engine's own switch: `vocabulary_map`); in full, greedy decoding scores its
+                          own output, with the map a forced-decoding pass adds the confidences: together, what
+                          the product pays either way (`CTranslate2Engine.MAP_MIN_VOCABULARY` chooses)
 
 Tokens/s counts the tokens generated (after the language code). Greedy only. Degeneration retries are off in
 the child (random outputs loop; a trained model's would not), so ours and raw decode the same sentences.
@@ -124,6 +126,9 @@ def child(args: argparse.Namespace) -> None:
             results = inner.translate_batch(*a, **kw)
             counted[0] += sum(len(r.hypotheses[0]) - prefix for r in results)
             return results
+
+        def __getattr__(self, name: str):  # score_batch: the confidence pass of a restricted decoding
+            return getattr(inner, name)
 
     engine.translator = Counting()
     retried = {}
