@@ -140,10 +140,10 @@ def add_roundtrip(articles: list[Article], session: TranslationSession, back: di
 # Articles are translated, summarized and written in chunks of about this many sentences:
 # batches still span articles, and an interrupted run keeps every chunk already written.
 CHUNK_SENTENCES = 512
-# When articles get abstractive summaries, chunks are this small (a translation batch's worth) and the next one is
-# translated in a second thread while this one is summarized: 1.35x the speed of one after the other for the five
-# seeds on 2 cores (bench/overlap.py; CTranslate2 and torch release the GIL). 0: never overlap.
-OVERLAP_SENTENCES = 64
+# When articles get abstractive summaries, chunks are this small (about an article) and the next one is translated
+# in a second thread while this one is summarized (CTranslate2 and torch release the GIL): for the five seeds on
+# 2 cores, 1.35x the speed of one article after the other (bench/overlap.py). 0: never overlap.
+OVERLAP_SENTENCES = 16
 
 
 def run_digest(

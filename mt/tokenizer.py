@@ -95,6 +95,9 @@ class MarianSentencePiece:
         if missing:
             raise ValueError(f"{model_dir}: vocab.json lacks {', '.join(missing)}")
         self.unk_token_id, self.eos_token_id, self.pad_token_id = (self.vocab[token] for token in specials)
+        added = {int(i) for i in settings.get("added_tokens_decoder") or {}} - {self.vocab[t] for t in specials}
+        if added or settings.get("additional_special_tokens"):
+            raise ValueError(f"{model_dir}: tokens beyond <unk>, </s> and <pad> are special here")
         self.bos_token, self.bos_token_id = None, None
         self.all_special_ids = [self.eos_token_id, self.unk_token_id, self.pad_token_id]
         self._special_tokens = frozenset(specials)
@@ -260,10 +263,13 @@ def load_tokenizer(model_dir: Path) -> Tokenizer:
     transformers otherwise."""
     settings = _settings(model_dir)
     kind = _kind(model_dir, settings)
-    if kind in MARIAN_CLASSES and not settings.get("separate_vocabs") and all(
-            (model_dir / name).is_file() for name in ("source.spm", "target.spm", "vocab.json")):
-        return MarianSentencePiece(model_dir, settings)
-    if (model_dir / "tokenizer.json").is_file() and kind in (*BPE_CLASSES, *GENERIC_CLASSES) or kind in BPE_CLASSES \
-            and all((model_dir / name).is_file() for name in ("vocab.json", "merges.txt")):
-        return TokenizersFile(model_dir, settings, bart=kind in BPE_CLASSES)
+    try:
+        if kind in MARIAN_CLASSES and not settings.get("separate_vocabs") and all(
+                (model_dir / name).is_file() for name in ("source.spm", "target.spm", "vocab.json")):
+            return MarianSentencePiece(model_dir, settings)
+        if (model_dir / "tokenizer.json").is_file() and kind in (*BPE_CLASSES, *GENERIC_CLASSES) or \
+                kind in BPE_CLASSES and all((model_dir / name).is_file() for name in ("vocab.json", "merges.txt")):
+            return TokenizersFile(model_dir, settings, bart=kind in BPE_CLASSES)
+    except ValueError:  # a layout these readers do not know in full: transformers reads it (and says what is wrong)
+        pass
     return TransformersTokenizer(model_dir)

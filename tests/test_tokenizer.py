@@ -121,3 +121,14 @@ def test_reading_the_default_models_tokenizers_imports_no_transformers(tiny_mode
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.stdout.strip() == "[]"
+
+
+def test_a_marian_layout_with_more_special_tokens_is_left_to_transformers(tiny_models: Path, tmp_path: Path) -> None:
+    import json
+
+    directory = tmp_path / "model"
+    shutil.copytree(_model_dir(tiny_models, "tiny--marian-tc-big"), directory)
+    config = json.loads((directory / "tokenizer_config.json").read_text(encoding="utf-8"))
+    config["additional_special_tokens"] = [">>deu<<"]
+    (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    assert isinstance(load_tokenizer(directory), TransformersTokenizer)
