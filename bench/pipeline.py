@@ -283,10 +283,6 @@ def child(args: argparse.Namespace) -> None:
 
     # Random weights are a broken model by the product's own test (every output degenerate): time the work.
     mt.translate.BROKEN_MODEL_UNITS = sys.maxsize
-    if args.no_overlap:
-        import digest.jobs
-
-        digest.jobs.OVERLAP_SENTENCES = 0
     _instrument(args.mt_ratio, args.realistic)
     lock = Path(args.lock)
     settings = translate_settings(lock, args.engine, "auto", "auto", None, args.beam, args.fast, 4096, None, False)
@@ -325,8 +321,7 @@ def run_child(kind: str, inputs: list[str], out: Path, tcache: Path, lock: Path,
     env = {"MTDIGEST_HOME": str(bench_summarize.home_dir(cache)), "MTDIGEST_LOCK": str(lock),
            "MTDIGEST_CACHE": str(tcache)}
     ratio = args.realistic_ratio if mode == "realistic" else args.mt_ratio
-    flags = ((["--realistic"] if mode == "realistic" else []) + (["--fast"] if setting == "fast" else [])
-             + (["--no-overlap"] if args.no_overlap else []))
+    flags = (["--realistic"] if mode == "realistic" else []) + (["--fast"] if setting == "fast" else [])
     beam = 1 if setting == "fast" else int(setting)
     result = bench_translate.child_result(__file__, [kind, "--out", str(out), "--lock", str(lock), "--beam",
                                                      str(beam), "--engine", args.engine, "--mt-ratio",
@@ -369,8 +364,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-brief", action="store_true", help="skip the five-seed brief runs")
     parser.add_argument("--cache", default=str(CACHE), help=f"build cache (default {CACHE})")
     parser.add_argument("--keep", help="write outputs under this directory (default: a temporary one, removed)")
-    parser.add_argument("--no-overlap", action="store_true",
-                        help="translate every chunk before summarizing it (digest.jobs.OVERLAP_SENTENCES = 0)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="run every setting this many times, interleaved; the table gives medians (default 1)")
     parser.add_argument("--json", help="also write all results to this JSON file")

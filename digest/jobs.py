@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
-from typing import Any, TypeVar
 
 from digest.index import render_index_html, render_index_markdown
 from digest.render import render
@@ -26,9 +25,6 @@ from mt.output import check_writable, write_atomic
 from mt.pipeline import JobReport, TranslateSettings, TranslationSession, untranslated
 from mt.progress import SUMMARIZE, TRANSLATE, WRITE, Progress
 from mt.qa.roundtrip import add_roundtrip_chrf, roundtrip_models
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclass
@@ -140,10 +136,6 @@ def add_roundtrip(articles: list[Article], session: TranslationSession, back: di
 # Articles are translated, summarized and written in chunks of about this many sentences:
 # batches still span articles, and an interrupted run keeps every chunk already written.
 CHUNK_SENTENCES = 512
-# When articles get abstractive summaries, chunks are this small (about an article) and the next one is translated
-# in a second thread while this one is summarized (CTranslate2 and torch release the GIL): for the five seeds on
-# 2 cores, 1.35x the speed of one article after the other (bench/overlap.py). 0: never overlap.
-OVERLAP_SENTENCES = 16
 
 
 def run_digest(
@@ -205,16 +197,10 @@ def digest_articles(
             progress.start(TRANSLATE, filled.missing)
             progress.start(SUMMARIZE, len(making) if summary.method != "none" else 0)
             progress.start(WRITE, len(articles))
-
-        def translate(chunk: list[Article]) -> JobReport | None:
+        for chunk in _chunks(articles):
             todo = [a for a in chunk if id(a) in pending_ids]
-            return session.translate(todo, progress) if todo else None
-
-        # Back-translation shares the translators (an NLLB tokenizer's source language is its state): no overlap.
-        overlap = bool(OVERLAP_SENTENCES) and bool(making) and summary.method == "abstractive" and not back
-        chunks = list(_chunks(articles, min(OVERLAP_SENTENCES, CHUNK_SENTENCES) if overlap else CHUNK_SENTENCES))
-        for chunk, translated in _one_ahead(chunks, translate, overlap):
-            if translated:
+            if todo:
+                translated = session.translate(todo, progress)
                 report.failed += translated.failed
                 report.stats += translated.stats
             done = _succeeded(chunk, report)
@@ -234,36 +220,17 @@ def digest_articles(
                 progress.advance(WRITE, len(chunk))
 
 
-def _chunks(articles: list[Article], sentences: int) -> Iterator[list[Article]]:
+def _chunks(articles: list[Article]) -> Iterator[list[Article]]:
     chunk: list[Article] = []
     size = 0
     for article in articles:
         chunk.append(article)
         size += len(article.sentences())
-        if size >= sentences:
+        if size >= CHUNK_SENTENCES:
             yield chunk
             chunk, size = [], 0
     if chunk:
         yield chunk
-
-
-def _one_ahead(items: list[T], work: Callable[[T], R], overlap: bool) -> Iterator[tuple[T, R]]:
-    """(item, work(item)) in order; with `overlap`, the next item's work runs in a second thread while the caller
-    handles this one. An error in it surfaces at its item; a caller that stops waits for the one running."""
-    if not overlap:
-        for item in items:
-            yield item, work(item)
-        return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mtdigest-ahead") as pool:
-        ahead = pool.submit(work, items[0]) if items else None
-        try:
-            for k, item in enumerate(items):
-                result = ahead.result()
-                if k + 1 < len(items):
-                    ahead = pool.submit(work, items[k + 1])
-                yield item, result
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _needs_summary(article: Article, summary: SummarySettings) -> bool:

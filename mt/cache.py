@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import threading
 import time
 import warnings
 from collections.abc import Iterable, Iterator
@@ -88,7 +87,6 @@ class TranslationCache:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_cache_path()
-        self._lock = threading.RLock()
         if self.path.is_dir():
             raise CacheError(f"{self.path}: the translation cache path is a directory; {_FIX}")
         try:
@@ -113,7 +111,7 @@ class TranslationCache:
         except OSError as error:
             raise CacheError(f"{self.path}: cannot create the cache's directory ({error.strerror}); {_FIX}") from None
         # One connection may be used from another thread than the one that opened it (Ray calls actors
-        # from its own threads; a digest translates ahead in a second one); `_reported` serializes the calls.
+        # from its own threads); calls never overlap, and SQLite itself is serialized.
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
@@ -149,11 +147,9 @@ class TranslationCache:
 
     @contextlib.contextmanager
     def _reported(self, verb: str) -> Iterator[None]:
-        """SQLite failures mid-run (a full disk, the file made read-only) as one CacheError line; one call at a
-        time (a digest translates the next chunk in a second thread while it summarizes this one)."""
+        """SQLite failures mid-run (a full disk, the file made read-only) as one CacheError line."""
         try:
-            with self._lock:
-                yield
+            yield
         except sqlite3.Error as error:
             raise CacheError(f"{self.path}: cannot {verb} the translation cache ({error}); {_FIX}") from None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import shutil
 import subprocess
@@ -124,11 +126,38 @@ def test_reading_the_default_models_tokenizers_imports_no_transformers(tiny_mode
 
 
 def test_a_marian_layout_with_more_special_tokens_is_left_to_transformers(tiny_models: Path, tmp_path: Path) -> None:
-    import json
-
     directory = tmp_path / "model"
     shutil.copytree(_model_dir(tiny_models, "tiny--marian-tc-big"), directory)
     config = json.loads((directory / "tokenizer_config.json").read_text(encoding="utf-8"))
     config["additional_special_tokens"] = [">>deu<<"]
     (directory / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
     assert isinstance(load_tokenizer(directory), TransformersTokenizer)
+
+
+def test_a_digest_with_the_default_model_shapes_on_ctranslate2_imports_neither_transformers_nor_torch(
+    tiny_models: Path, tmp_path: Path
+) -> None:
+    """Marian translators and the distilbart summarizer (the lock's defaults, as pulled), CTranslate2 copies:
+    the whole first run, tokenizers included, stays clear of the 3-second transformers/torch import."""
+    from modelstore.convert import convert_model
+    from modelstore.lock import load_lock
+    from tests.tiny_models import product_shaped_lock
+
+    home = tmp_path / "home"
+    shutil.copytree(tiny_models / "home", home)
+    lock_path = product_shaped_lock(tiny_models, tmp_path / "models.lock")
+    lock = load_lock(lock_path)
+    for alias in ("tiny-marian-tc-big", "tiny-distilbart-hub"):
+        convert_model(lock.get(alias), "int8", home)
+    probe = ("import atexit, sys; atexit.register(lambda: print('heavy', sorted({'torch', 'transformers'} & "
+             "set(sys.modules)))); from cli import app; sys.argv = ['mtdigest', *sys.argv[1:]]; app()")
+    env = {**os.environ, "MTDIGEST_LOCK": str(lock_path), "MTDIGEST_HOME": str(home),
+           "MTDIGEST_CACHE": str(tmp_path / "cache.sqlite"), "HF_HUB_OFFLINE": "1"}
+    seed = next(path for path in seed_files() if path.name.startswith("003_"))  # Persian: the tc-big layout
+    run = subprocess.run([sys.executable, "-c", probe, "digest", str(seed), "-o", str(tmp_path / "out"), "--fast",
+                          "--engine", "ctranslate2", "-q"], env=env, capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == "heavy []"
+    record = json.loads(next((tmp_path / "out").glob("0*.json")).read_text(encoding="utf-8"))
+    assert record["models"]["translate"]["engine"] == record["models"]["summarize"]["engine"] == "ctranslate2"
