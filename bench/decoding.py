@@ -17,18 +17,13 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]  # bench/summarize.py shadows `summarize`
-sys.path.insert(0, str(REPO))
+import repo_path  # noqa: F401 - first: the repository on sys.path
 
 from bench import pipeline as bench_pipeline  # noqa: E402
-from bench import translate as bench_translate  # noqa: E402
-from bench.translate import CACHE  # noqa: E402
+from bench.translate import CACHE, finish  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         base = medians.get(name.rsplit(" ", 1)[0] + " 1", median)
         print(f"  {name:<18} {median:6.2f} s  x{median / base:4.2f} of beam 1; fastest {min(seconds[name]):6.2f} s  "
               f"runs {[round(s, 2) for s in seconds[name]]}")
-    return bench_translate.finish({"seconds": seconds, "median_s": medians}, args.json)
+    return finish({"seconds": seconds, "median_s": medians}, args.json)
 
 
 if __name__ == "__main__":

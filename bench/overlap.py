@@ -18,19 +18,14 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]  # bench/summarize.py shadows `summarize`
-sys.path.insert(0, str(REPO))
+from repo_path import REPO  # noqa: I001 - first: the repository on sys.path
 
 from bench import pipeline as bench_pipeline  # noqa: E402
-from bench import translate as bench_translate  # noqa: E402
-from bench.translate import CACHE  # noqa: E402
+from bench.translate import CACHE, finish  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, median in medians.items():
         print(f"  {name:<24} {median:6.2f} s  x{base / median:4.2f} the speed of batched, then summaries; "
               f"runs {[round(s, 2) for s in seconds[name]]}")
-    return bench_translate.finish({"seconds": seconds, "median_s": medians}, args.json)
+    return finish({"seconds": seconds, "median_s": medians}, args.json)
 
 
 if __name__ == "__main__":

@@ -138,7 +138,17 @@ def standin_vmap(entry, cache: Path, tokens: int) -> str:
         record.pop("vocabulary_map", None)
         (directory / VMAP_FILE).unlink(missing_ok=True)
     (directory / CONVERT_MARKER).write_text(json.dumps(record, indent=1, sort_keys=True), encoding="utf-8")
-    return f"vocabulary map of {record['vocabulary_map']['tokens']} tokens" if tokens else "no vocabulary map"
+    if not tokens:
+        return "no vocabulary map"
+    from modelstore.store import resolve_model
+    from mt.engine_ctranslate2 import CTranslate2Engine
+
+    source = resolve_model(entry, bench_summarize.home_dir(cache))
+    rows = json.loads((source / "config.json").read_text(encoding="utf-8")).get("vocab_size", 0)
+    if rows < CTranslate2Engine.MAP_MIN_VOCABULARY:
+        return (f"a vocabulary map of {record['vocabulary_map']['tokens']} tokens, unused: {rows} pieces are below "
+                f"the engine's {CTranslate2Engine.MAP_MIN_VOCABULARY} (full decoding, self-scored)")
+    return f"vocabulary map of {record['vocabulary_map']['tokens']} tokens"
 
 
 def entry_table(entry) -> dict:
@@ -186,7 +196,7 @@ def _stop_at(caps: list[int], product: object, step: object) -> bool:
     return stop or step.step + 1 >= caps[step.batch_id]
 
 
-def _instrument(mt_ratio: float, realistic: bool = False) -> None:
+def _instrument(mt_ratio: float, realistic: bool = False, summary_at_minimum: bool = False) -> None:
     """Count every ctranslate2.Translator.translate_batch call the product makes; for the translator,
     stand in for the </s> a trained model emits (`mt_ratio`, see the module docstring). `realistic`: greedy
     rows each stop at their own length (CTranslate2's per-example step callback, so a finished row leaves the
@@ -208,6 +218,8 @@ def _instrument(mt_ratio: float, realistic: bool = False) -> None:
         def translate_batch(self, source, *args, **kwargs):
             prefix = kwargs.get("target_prefix") or [[] for _ in source]
             caps = None
+            if self.kind == "summarize" and summary_at_minimum:  # the shortest summary the product allows
+                kwargs["max_decoding_length"] = kwargs.get("min_decoding_length") or kwargs["max_decoding_length"]
             if self.kind == "translate" and mt_ratio:
                 caps = [len(p or []) + math.ceil(mt_ratio * len(row)) for row, p in zip(source, prefix)]
                 kwargs["max_decoding_length"] = min(kwargs.get("max_decoding_length") or 10**9, max(caps))
@@ -283,7 +295,7 @@ def child(args: argparse.Namespace) -> None:
 
     # Random weights are a broken model by the product's own test (every output degenerate): time the work.
     mt.translate.BROKEN_MODEL_UNITS = sys.maxsize
-    _instrument(args.mt_ratio, args.realistic)
+    _instrument(args.mt_ratio, args.realistic, args.summary_at_minimum)
     lock = Path(args.lock)
     settings = translate_settings(lock, args.engine, "auto", "auto", None, args.beam, args.fast, 4096, None, False)
     summary = SummarySettings(method="abstractive", engine=args.engine, greedy=args.fast)  # as the CLI
@@ -321,7 +333,8 @@ def run_child(kind: str, inputs: list[str], out: Path, tcache: Path, lock: Path,
     env = {"MTDIGEST_HOME": str(bench_summarize.home_dir(cache)), "MTDIGEST_LOCK": str(lock),
            "MTDIGEST_CACHE": str(tcache)}
     ratio = args.realistic_ratio if mode == "realistic" else args.mt_ratio
-    flags = (["--realistic"] if mode == "realistic" else []) + (["--fast"] if setting == "fast" else [])
+    flags = ((["--realistic"] if mode == "realistic" else []) + (["--fast"] if setting == "fast" else [])
+             + (["--summary-at-minimum"] if args.summary_at_minimum else []))
     beam = 1 if setting == "fast" else int(setting)
     result = bench_translate.child_result(__file__, [kind, "--out", str(out), "--lock", str(lock), "--beam",
                                                      str(beam), "--engine", args.engine, "--mt-ratio",
@@ -364,6 +377,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-brief", action="store_true", help="skip the five-seed brief runs")
     parser.add_argument("--cache", default=str(CACHE), help=f"build cache (default {CACHE})")
     parser.add_argument("--keep", help="write outputs under this directory (default: a temporary one, removed)")
+    parser.add_argument("--summary-at-minimum", action="store_true",
+                        help="summaries stop at the product's minimum length (14 tokens a sentence: 56 for 4), the "
+                             "lower bound of a trained summarizer's; by default they run to their maximum (142)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="run every setting this many times, interleaved; the table gives medians (default 1)")
     parser.add_argument("--json", help="also write all results to this JSON file")
