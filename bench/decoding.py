@@ -23,7 +23,7 @@ from pathlib import Path
 import repo_path  # noqa: F401 - first: the repository on sys.path
 
 from bench import pipeline as bench_pipeline  # noqa: E402
-from bench.translate import CACHE, finish  # noqa: E402
+from bench.translate import finish  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,15 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--article", default=str(bench_pipeline.DEFAULT_ARTICLE))
     parser.add_argument("--beams", default="1,2,4", help="translation beams")
     parser.add_argument("--summary-beams", default="1,2,4")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--realistic-ratio", type=float, default=1.1)
-    parser.add_argument("--vmap-tokens", type=int, default=32000, help="as bench/pipeline.py (0: no map)")
-    parser.add_argument("--cache", default=str(CACHE))
-    parser.add_argument("--json", help="also write the results to this JSON file")
-    args = parser.parse_args(argv)
-
-    translator, summarizer, map_note = bench_pipeline.load_models(Path(args.cache), args.vmap_tokens,
-                                                                   args.realistic_ratio)
+    args, translator, summarizer, map_note = bench_pipeline.parse_and_load(parser, argv)
     from ingest import read_inputs
     from mt.engine import DecodingOptions
     from mt.translate import TranslateOptions, translate_articles

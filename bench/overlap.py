@@ -20,26 +20,17 @@ import os
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from repo_path import REPO  # noqa: I001 - first: the repository on sys.path
 
 from bench import pipeline as bench_pipeline  # noqa: E402
-from bench.translate import CACHE, finish  # noqa: E402
+from bench.translate import finish  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", nargs="*", default=sorted(str(p) for p in (REPO / "seeds").glob("*.txt")))
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--realistic-ratio", type=float, default=1.1)
-    parser.add_argument("--vmap-tokens", type=int, default=32000, help="as bench/pipeline.py (0: no map)")
-    parser.add_argument("--cache", default=str(CACHE))
-    parser.add_argument("--json", help="also write the results to this JSON file")
-    args = parser.parse_args(argv)
-
-    translator, summarizer, map_note = bench_pipeline.load_models(Path(args.cache), args.vmap_tokens,
-                                                                   args.realistic_ratio)
+    args, translator, summarizer, map_note = bench_pipeline.parse_and_load(parser, argv)
     from ingest import read_inputs
     from mt.translate import TranslateOptions, translate_articles
     from summarize.core import summarize

@@ -268,6 +268,18 @@ def _instrument(mt_ratio: float, realistic: bool = False, summary_at_minimum: bo
     backends.open_ctranslate2 = counting_open
 
 
+def parse_and_load(parser: argparse.ArgumentParser, argv: list[str] | None):
+    """(args, translator, summarizer, map note) for an in-process benchmark: its own `parser` plus the options
+    every such benchmark shares (`--rounds`, lengths, map size, cache, JSON), then `load_models`."""
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--realistic-ratio", type=float, default=1.1)
+    parser.add_argument("--vmap-tokens", type=int, default=32000, help="as bench/pipeline.py (0: no map)")
+    parser.add_argument("--cache", default=str(CACHE))
+    parser.add_argument("--json", help="also write the results to this JSON file")
+    args = parser.parse_args(argv)
+    return (args, *load_models(Path(args.cache), args.vmap_tokens, args.realistic_ratio))
+
+
 def load_models(cache: Path, vmap_tokens: int, realistic_ratio: float):
     """(translator, summarizer, map note): this benchmark's two models installed, mapped and loaded through the
     product's lock, realistic lengths on, random-weight verdicts off (for the in-process benchmarks)."""
