@@ -16,8 +16,8 @@ SCORE_BATCH_TOKENS = 512
 
 class CTranslate2Engine(CTranslate2Model, TranslationEngine):
     # Vocabularies this large decode English through the map `models convert` writes: there the output projection
-    # dominates, and the map makes greedy decoding 1.7-2.1x faster (NLLB-200's 256k pieces), more than the separate
-    # confidence pass it then needs costs. Smaller ones (the OPUS-MT defaults, 61-62k) gain less from a map than
+    # dominates, and the map makes greedy decoding 1.3-1.4x faster (NLLB-200's 256k pieces) even with the separate
+    # confidence pass it then needs. Smaller ones (the OPUS-MT defaults, 61-62k) gain less from a map than
     # that pass costs, so they decode in full and greedy decoding yields the confidence itself (bench/README.md).
     MAP_MIN_VOCABULARY = 100_000
 
