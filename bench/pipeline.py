@@ -36,10 +36,12 @@ and be flagged degenerate and retried with beam 4, so the pipeline would measure
 path rather than translation.  A wrapper around the translator's `ctranslate2.Translator`
 stands in for the </s>: each batch runs to 1.25 x its longest source (`--mt-ratio`; 0 turns
 it off) and each sentence's output is cut at 1.25 x its own source tokens (fa->en news is
-about 1.0-1.5 English words per word).  Summaries are not capped: every summary call runs to
-its maximum length (`SummaryOptions`: 32 tokens a sentence + 14; 142 for each map-reduce
-chunk), the worst case.  The same wrapper counts the engines' calls and tokens (also the
-summarizer's), so the table shows the work done.
+about 1.0-1.5 English words per word).  Summaries stop where `--summary-length` says: in the
+today mode at their maximum length (`SummaryOptions`: 32 tokens a sentence + 14; 142 for each
+map-reduce chunk), the worst case; in the realistic mode at a trained summarizer's length, 20
+pieces for each requested sentence (80 for the default 4; `REFERENCE_PIECES_PER_SENTENCE`, from
+CNN/DailyMail's reference summaries).  The same wrapper counts the engines' calls and tokens (also
+the summarizer's), so the table shows the work done.
 
 Two modes (`--modes`, default both): `today` is the above (1.25 x, rows run to the batch's longest, the
 product's degeneration retries of random loops counted); `realistic` stops each greedy translation at
@@ -196,7 +198,27 @@ def _stop_at(caps: list[int], product: object, step: object) -> bool:
     return stop or step.step + 1 >= caps[step.batch_id]
 
 
-def _instrument(mt_ratio: float, realistic: bool = False, summary_at_minimum: bool = False) -> None:
+# A trained summarizer's length, where random weights never stop: CNN/DailyMail's reference summaries, which
+# distilbart-cnn imitates, have 56 tokens in 3.75 sentences (See et al. 2017, "Get To The Point", ACL: 14.9 words a
+# sentence) and GPT-2's byte-level BPE, which BART uses, writes about 4 pieces for 3 English words (OpenAI's
+# tokenizer guide: "one token ~ 3/4 of a word"), so about 20 pieces for each sentence the product asks for.
+REFERENCE_PIECES_PER_SENTENCE = 20
+
+
+def summary_cap(length: str, min_decoding: int, max_decoding: int, prefix: int) -> int:
+    """Where a summary call stops under `--summary-length`: `max` its maximum (the worst case), `minimum` the
+    product's minimum (14 pieces a sentence), `reference` 20 pieces a requested sentence (never under the minimum)."""
+    from summarize.engine import SummaryOptions
+
+    if length == "minimum":
+        return min_decoding or max_decoding
+    if length == "reference" and min_decoding:
+        sentences = (min_decoding - prefix) / SummaryOptions.min_tokens_per_sentence
+        return min(max_decoding, max(min_decoding, prefix + round(REFERENCE_PIECES_PER_SENTENCE * sentences)))
+    return max_decoding
+
+
+def _instrument(mt_ratio: float, realistic: bool = False, summary_length: str = "max") -> None:
     """Count every ctranslate2.Translator.translate_batch call the product makes; for the translator,
     stand in for the </s> a trained model emits (`mt_ratio`, see the module docstring). `realistic`: greedy
     rows each stop at their own length (CTranslate2's per-example step callback, so a finished row leaves the
@@ -218,8 +240,9 @@ def _instrument(mt_ratio: float, realistic: bool = False, summary_at_minimum: bo
         def translate_batch(self, source, *args, **kwargs):
             prefix = kwargs.get("target_prefix") or [[] for _ in source]
             caps = None
-            if self.kind == "summarize" and summary_at_minimum:  # the shortest summary the product allows
-                kwargs["max_decoding_length"] = kwargs.get("min_decoding_length") or kwargs["max_decoding_length"]
+            if self.kind == "summarize":
+                kwargs["max_decoding_length"] = summary_cap(summary_length, kwargs.get("min_decoding_length") or 0,
+                                                            kwargs["max_decoding_length"], len(prefix[0]))
             if self.kind == "translate" and mt_ratio:
                 caps = [len(p or []) + math.ceil(mt_ratio * len(row)) for row, p in zip(source, prefix)]
                 kwargs["max_decoding_length"] = min(kwargs.get("max_decoding_length") or 10**9, max(caps))
@@ -307,7 +330,7 @@ def child(args: argparse.Namespace) -> None:
 
     # Random weights are a broken model by the product's own test (every output degenerate): time the work.
     mt.translate.BROKEN_MODEL_UNITS = sys.maxsize
-    _instrument(args.mt_ratio, args.realistic, args.summary_at_minimum)
+    _instrument(args.mt_ratio, args.realistic, args.summary_length)
     lock = Path(args.lock)
     settings = translate_settings(lock, args.engine, "auto", "auto", None, args.beam, args.fast, 4096, None, False)
     summary = SummarySettings(method="abstractive", engine=args.engine, greedy=args.fast)  # as the CLI
@@ -340,13 +363,20 @@ def child(args: argparse.Namespace) -> None:
 # --------------------------------------------------------------------------- parent
 
 
+def summary_length(args: argparse.Namespace, mode: str) -> str:
+    """`--summary-length` of one mode: `auto` is the worst case today, a trained model's length when realistic."""
+    if args.summary_length != "auto":
+        return args.summary_length
+    return "reference" if mode == "realistic" else "max"
+
+
 def run_child(kind: str, inputs: list[str], out: Path, tcache: Path, lock: Path, cache: Path,
               args: argparse.Namespace, setting: str, mode: str = "today") -> dict:
     env = {"MTDIGEST_HOME": str(bench_summarize.home_dir(cache)), "MTDIGEST_LOCK": str(lock),
            "MTDIGEST_CACHE": str(tcache)}
     ratio = args.realistic_ratio if mode == "realistic" else args.mt_ratio
     flags = ((["--realistic"] if mode == "realistic" else []) + (["--fast"] if setting == "fast" else [])
-             + (["--summary-at-minimum"] if args.summary_at_minimum else []))
+             + ["--summary-length", summary_length(args, mode)])
     beam = 1 if setting == "fast" else int(setting)
     result = bench_translate.child_result(__file__, [kind, "--out", str(out), "--lock", str(lock), "--beam",
                                                      str(beam), "--engine", args.engine, "--mt-ratio",
@@ -389,9 +419,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-brief", action="store_true", help="skip the five-seed brief runs")
     parser.add_argument("--cache", default=str(CACHE), help=f"build cache (default {CACHE})")
     parser.add_argument("--keep", help="write outputs under this directory (default: a temporary one, removed)")
-    parser.add_argument("--summary-at-minimum", action="store_true",
-                        help="summaries stop at the product's minimum length (14 tokens a sentence: 56 for 4), the "
-                             "lower bound of a trained summarizer's; by default they run to their maximum (142)")
+    parser.add_argument("--summary-length", default="auto", choices=["auto", "max", "reference", "minimum"],
+                        help="where summaries stop (random weights never emit </s>): max, their maximum (32 pieces a "
+                             "sentence + 14: 142 for 4); reference, a trained summarizer's length (20 pieces a "
+                             "sentence: CNN/DailyMail's reference summaries); minimum, the product's minimum (14 a "
+                             "sentence); auto (default): max in the today mode, reference in the realistic one")
     parser.add_argument("--rounds", type=int, default=1,
                         help="run every setting this many times, interleaved; the table gives medians (default 1)")
     parser.add_argument("--json", help="also write all results to this JSON file")
@@ -420,7 +452,8 @@ def main(argv: list[str] | None = None) -> int:
     beams = [b.strip() for b in args.beams.split(",") if b.strip()]
     print(f"modes {args.modes}; translation beams {', '.join(beams)} (fast: the CLI's --fast, greedy "
           f"summaries too); today: outputs cut at {args.mt_ratio} x source tokens, retries counted; realistic: "
-          f"{args.realistic_ratio} x, no retries; summaries beam 2 unless --fast, run to their maximum length; "
+          f"{args.realistic_ratio} x, no retries; summaries beam 2 unless --fast, stopping at "
+          f"{', '.join(f'{summary_length(args, m)} ({m})' for m in args.modes.split(','))} length; "
           f"translator {map_note}; engine {args.engine}; {len(os.sched_getaffinity(0))} CPU cores; load average "
           f"{os.getloadavg()[0]:.2f}\n")
     results: dict[str, list[dict]] = {}
