@@ -1,7 +1,10 @@
 """SQLite cache of sentence translations, so re-rendering a digest or re-running a brief costs no model time.
 
 Keyed by model alias + revision + decoding options + source language + normalized
-sentence; the engine is not part of the key (both engines run the same weights).
+sentence; the engine is not part of the key (both engines run the same weights), nor its precision or
+English vocabulary map (`modelstore.vmap`: CTranslate2 decoding restricted to the pieces English uses), which
+change the arithmetic, not the model. A lookup needs only the lock entry: a fully cached job never opens the
+model, so it could not know them.
 WAL mode lets two `mtdigest` processes share one cache.
 """
 
