@@ -464,7 +464,7 @@ def path_raw_ct2(cache: Path, shape: Shape, texts: list[str], tgt_tokens: int, b
 
 def _ours(engine, shape: Shape, cache: Path, texts: list[str], beam: int):
     import mt.translate
-    from mt.article import Article, Paragraph, Sentence
+    from core.article import Article, Paragraph, Sentence
     from mt.engine import DecodingOptions
     from mt.translate import TranslateOptions, translate_articles
 

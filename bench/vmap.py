@@ -84,7 +84,7 @@ def child(args: argparse.Namespace) -> None:
     import ctranslate2
 
     import mt.translate
-    from mt.article import Article, Paragraph, Sentence
+    from core.article import Article, Paragraph, Sentence
     from mt.engine import DecodingOptions, output_budget
     from mt.engine_ctranslate2 import CTranslate2Engine
     from mt.translate import TranslateOptions, translate_articles

@@ -32,7 +32,7 @@ from cli_commands.common import (
     with_qe,
 )
 from cli_commands.fetch import reading_urls
-from mt.errors import MtdigestError
+from core.errors import MtdigestError
 from mt.review import DISAGREE_GAP
 
 

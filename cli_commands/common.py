@@ -21,7 +21,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from mt.errors import MtdigestError
+from core.errors import MtdigestError
 from mt.progress import LEDES, SUMMARIZE, TRANSLATE, WRITE
 from mt.review import REVIEW_BELOW
 
@@ -80,7 +80,7 @@ def route_messages(verbose: bool) -> None:
     """mtdigest's own warnings (`MtdigestWarning`) as one `warning:` line each on stderr; everything the
     libraries say (transformers, torch, huggingface_hub warnings and log records) to the log file, and with
     `--verbose` on stderr too, after a line saying where the log is."""
-    from mt.errors import MtdigestWarning
+    from core.errors import MtdigestWarning
 
     path = log_path()
     root = logging.getLogger()

@@ -21,7 +21,7 @@ from cli_commands.common import (
 )
 from modelstore.lock import load_lock
 from modelstore.store import model_state, models_home
-from mt.errors import MtdigestError
+from core.errors import MtdigestError
 
 models_app = typer.Typer(
     help="The pinned models: list, pull, verify, convert, export/import for offline machines, path.", no_args_is_help=True
@@ -181,7 +181,7 @@ def models_verify(
 ) -> None:
     """Re-hash what is on disk against the lock; exit 4 on any mismatch, missing, extra or unrecorded file."""
     from modelstore.verify import OK, total_bytes, verify_model
-    from mt.errors import IntegrityError
+    from core.errors import IntegrityError
 
     _, entries = _selected(lock, aliases, here="any")
     reports = []
@@ -283,7 +283,7 @@ def models_path(
     """Print the local directory of a model (exit 3 when it is not on this machine)."""
     from modelstore.integrity import conversion_record
     from modelstore.store import converted_dir, resolve_model
-    from mt.errors import ModelMissing
+    from core.errors import ModelMissing
 
     entry = load_lock(lock).get(alias)
     path = resolve_model(entry)

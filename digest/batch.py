@@ -36,8 +36,8 @@ from digest.manifest import Manifest, plan
 from digest.render import render
 from modelstore.ensure import ensure_models
 from modelstore.lock import ModelEntry, load_lock
-from mt.article import Article
-from mt.errors import MtdigestError
+from core.article import Article
+from core.errors import MtdigestError
 from mt.output import check_writable, write_atomic
 from mt.pipeline import TranslateSettings, TranslationSession
 

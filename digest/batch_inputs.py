@@ -15,8 +15,8 @@ from typing import Any
 from ingest.readers import (
     DEFAULT_MAX_INPUT_MB, files_under, is_url, max_input_mb, missing_reason, read_file, read_path, read_url,
 )
-from mt.article import Article
-from mt.errors import InputError, MtdigestError
+from core.article import Article
+from core.errors import InputError, MtdigestError
 
 
 def list_inputs(inputs: Sequence[str], max_input_mb: float = DEFAULT_MAX_INPUT_MB) -> list[dict[str, Any]]:

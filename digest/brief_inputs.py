@@ -16,8 +16,8 @@ from pathlib import Path
 from digest.jobs import read_article_json
 from ingest import read_inputs
 from ingest.readers import files_under
-from mt.article import Article, fingerprint, unique_ids
-from mt.errors import InputError, MtdigestError
+from core.article import Article, fingerprint, unique_ids
+from core.errors import InputError, MtdigestError
 
 
 def _json_head(path: Path) -> object:

@@ -14,8 +14,8 @@ from digest.compare_page import render_compare_html
 from digest.render import render
 from ingest import read_inputs
 from modelstore.ensure import ensure_models
-from mt.article import Article
-from mt.errors import InputError, ModelMissing, MtdigestError
+from core.article import Article
+from core.errors import InputError, ModelMissing, MtdigestError
 from mt.glossary import load_glossary
 from mt.output import check_writable, write_atomic
 from mt.pipeline import TranslationSession, choose_translators, untranslated

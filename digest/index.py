@@ -15,8 +15,8 @@ from digest.html import outlet_html
 from digest.styles import page
 from digest.markdown import outlet_md
 from digest.wording import long_date, shorten
-from mt.article import Article
-from mt.errors import MtdigestError
+from core.article import Article
+from core.errors import MtdigestError
 from mt.output import escape_html as escape
 from mt.output import md_cell
 

@@ -18,9 +18,9 @@ from digest.render import render
 from ingest import read_inputs
 from ingest.readers import read_file
 from modelstore.lock import Lock, ModelEntry
-from mt.article import Article, article_error, unique_ids
+from core.article import Article, article_error, unique_ids
 from mt.cache import TranslationCache
-from mt.errors import InputError, MtdigestError, OutputError
+from core.errors import InputError, MtdigestError, OutputError
 from mt.output import check_writable, write_atomic
 from mt.pipeline import JobReport, TranslateSettings, TranslationSession, untranslated
 from mt.progress import SUMMARIZE, TRANSLATE, WRITE, Progress

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from modelstore.lock import Lock, load_lock
-from mt.errors import MtdigestError
+from core.errors import MtdigestError
 from mt.output import write_atomic
 
 if TYPE_CHECKING:

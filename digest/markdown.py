@@ -11,7 +11,7 @@ import re
 from digest.bidi import english_md, md_isolate
 from digest.meta import LANGUAGE_NAMES, header_of, original_link
 from digest.wording import long_date, low_confidence, outlet_names, shorten, warnings_banner
-from mt.article import Article, Flag, Sentence
+from core.article import Article, Flag, Sentence
 from mt.output import md_cell
 
 def _flags(flags: list[Flag]) -> str:

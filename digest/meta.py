@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mt.article import Article
+from core.article import Article
 
 LANGUAGE_NAMES = {"fa": "Persian", "ar": "Arabic", "en": "English"}
 

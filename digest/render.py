@@ -6,7 +6,7 @@ import json
 
 from digest.html import render_html
 from digest.markdown import render_markdown
-from mt.article import Article
+from core.article import Article
 
 FORMATS = ("html", "md", "json", "txt")
 

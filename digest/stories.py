@@ -3,7 +3,7 @@
 Evidence that does not depend on translation quality decides:
 
 - person names in the source text, found after ranks/offices/given names and folded
-  across Persian/Arabic spelling (`ingest.names`), weight 1.0;
+  across Persian/Arabic spelling (`core.names`), weight 1.0;
 - places from the gazetteer, in any script, weight 0.5 (countries are in every article);
 - numbers of two or more digits (ASCII-folded, so `۲۰۱۱` = `٢٠١١` = `2011`), weight 1.0;
 - published dates: articles more than `MAX_DAYS_APART` days apart are never one story,
@@ -40,8 +40,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ingest.names import PLACE_KEYS, find_names, find_places, latin_skeleton
-from mt.article import Article
+from core.names import PLACE_KEYS, find_names, find_places, latin_skeleton
+from core.article import Article
 
 MIN_SCORE = 0.5
 MIN_SHARED_WEIGHT = 0.4  # one name or number shared by every article of a two-article batch: log(3/2) = 0.405

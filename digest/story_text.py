@@ -15,9 +15,9 @@ from typing import Any
 from digest.stories import Evidence
 from digest.transliterate import as_written, english_name
 from digest.wording import shorten
-from ingest.names import PLACE_KEYS, latin_skeleton
-from ingest.normalize import fold
-from mt.article import Article, Paragraph, Sentence
+from core.names import PLACE_KEYS, latin_skeleton
+from core.normalize import fold
+from core.article import Article, Paragraph, Sentence
 from summarize.text import content_terms, english_of
 
 LEDE_SENTENCES = 2

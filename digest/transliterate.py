@@ -1,7 +1,7 @@
 """Person and place names of the source text as an English reader can say them.
 
 A name's English form is, in order: the spelling the article's own English uses (a Latin word with
-the same consonant skeleton, `ingest.names.latin_skeleton`: `باقری` ~ `Bagheri`), else a plain
+the same consonant skeleton, `core.names.latin_skeleton`: `باقری` ~ `Bagheri`), else a plain
 letter-by-letter transliteration in the usual press style (`کاسر` → `Kaser`, `الغانم` → `al-Ghanm`:
 short vowels are not written in the script, so it can only approximate them). Callers show the
 original script beside it.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ingest.names import latin_skeleton, name_key
+from core.names import latin_skeleton, name_key
 
 _LATIN_WORD = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)*\b")
 _SCRIPT_WORD = re.compile(r"[^\W\d_]+")

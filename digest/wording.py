@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from ingest.outlets import outlet_english
-from mt.article import Article, Sentence
+from core.article import Article, Sentence
 from mt.review import needs_review
 
 UNKNOWN_OUTLET = "Unknown outlet"

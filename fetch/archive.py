@@ -20,8 +20,8 @@ from fetch.pages import page_article
 from fetch.state import FetchState
 from fetch.urls import article_id_for, canonical_url
 from ingest.langid import LANGUAGE_NAMES
-from mt.article import Article, fingerprint
-from mt.errors import InputError, OutputError
+from core.article import Article, fingerprint
+from core.errors import InputError, OutputError
 from mt.output import check_writable, write_atomic
 
 

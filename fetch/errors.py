@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mt.errors import InputError
+from core.errors import InputError
 
 
 class FetchError(InputError):

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from fetch.errors import FetchError
-from mt.errors import UsageError
+from core.errors import UsageError
 
 
 @dataclass(frozen=True)

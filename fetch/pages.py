@@ -9,8 +9,8 @@ from fetch.feeds import parse_feed
 from fetch.urls import article_id_for
 from ingest.decoding import decode_page
 from ingest.readers import from_html
-from mt.article import Article
-from mt.errors import InputError
+from core.article import Article
+from core.errors import InputError
 
 
 def page_article(response: Response, article_id: str | None = None, outlet: str | None = None,

@@ -12,7 +12,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from mt.errors import OutputError
+from core.errors import OutputError
 
 STATE_NAME = ".mtdigest-fetch.sqlite"
 _SCHEMA = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
-from mt.article import safe_id
+from core.article import safe_id
 
 # Query parameters that track the reader, not the article.
 _TRACKING = frozenset({"fbclid", "gclid", "yclid", "mc_cid", "mc_eid", "ref", "rss"})

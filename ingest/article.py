@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from ingest.boilerplate import strip_boilerplate
 from ingest.langid import LANGUAGE_NAMES, SUPPORTED, differs_within, identify_language
 from ingest.metadata import extract_metadata, parse_published
-from ingest.normalize import normalize_text, unpresent
+from core.normalize import normalize_text, unpresent
 from ingest.outlets import outlet_english
 from ingest.segment import sentence_spans
 from ingest.split import split_articles
-from mt.article import Article, Paragraph, Removed, Sentence, Title, content_id, safe_id
-from mt.errors import InputError, UnsupportedLanguage
+from core.article import Article, Paragraph, Removed, Sentence, Title, content_id, safe_id
+from core.errors import InputError, UnsupportedLanguage
 
 
 def _unsupported_message(language: str, confidence: float) -> str:

@@ -25,8 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.dates import DateMatch, date_line
-from ingest.normalize import ZWNJ, fold
+from core.dates import DateMatch, date_line
+from core.normalize import ZWNJ, fold
 
 _FOLD_PATTERN = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا", ZWNJ: ""})
 

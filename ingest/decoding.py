@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from mt.errors import InputError
+from core.errors import InputError
 
 _MAGIC = [
     (b"\x89PNG\r\n\x1a\n", "PNG image"),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ingest.boilerplate import split_site_suffix
-from ingest.normalize import fold
+from core.normalize import fold
 
 _CHROME = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "button")
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "div", "section", "br", "tr")

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from ingest.boilerplate import SITE_CUES, Layout
-from ingest.dates import find_date
-from ingest.normalize import fold, to_ascii_digits
+from core.dates import find_date
+from core.normalize import fold, to_ascii_digits
 
 _NEWS_CODE = re.compile(r"([0-9۰-۹٠-٩]{3,})")
 _LABELLED = re.compile(r"^[\s•·*\-–—]*[^:：]{1,30}[:：]\s*(?P<value>.+?)\s*[.]?$")

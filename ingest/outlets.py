@@ -2,7 +2,7 @@
 
 An article's outlet is stated in its own script (`خبرگزاری تسنیم`, `موقع المنار`) or known only
 from its URL; an English reader needs `Tasnim News Agency` beside it. Names match whole, after
-folding (`ingest.normalize.fold`: letter variants, ZWNJ, digits) and without the generic words
+folding (`core.normalize.fold`: letter variants, ZWNJ, digits) and without the generic words
 that precede an outlet's name (`خبرگزاری`, `پایگاه خبری`, `موقع`, `قناة`, `وكالة`), so `تسنیم`,
 `خبرگزاری تسنیم` and `Tasnim` are one outlet while `العربية` inside a sentence is not an outlet.
 Domains match the URL's host or any subdomain of it (`en.irna.ir`).
@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ingest.normalize import fold
+from core.normalize import fold
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ingest.article import prepare_article, prepare_articles
-from mt.article import content_id
+from core.article import content_id
 from ingest.decoding import decode_bytes
 from ingest.html import MAX_PARSED_DEPTH, extract_html, nesting_depth
-from mt.article import Article
-from mt.errors import InputError
+from core.article import Article
+from core.errors import InputError
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})

@@ -20,6 +20,8 @@ from __future__ import annotations
 import bisect
 import re
 
+from core.normalize import BIDI_MARKS
+
 _TERMINAL = ".!?؟…"
 _CLOSERS = "\"'»”’)]}›"
 _QUOTE_PAIRS = {"«": "»", "“": "”", "‹": "›", "„": "“"}
@@ -32,7 +34,6 @@ _ABBREVIATIONS = frozenset(
     "a.m p.m approx dept est mt ft".split()
 )
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\u06d5\u06fa-\u06ff]")
-BIDI_MARKS = "\u200e\u200f\u061c"  # LRM, RLM, ALM: punctuation wrapped in them still ends a sentence
 _MAX_ABBREVIATION = 12  # characters: a longer token before a full stop is a word, not an abbreviation
 _CLAUSE_WINDOW = 400  # characters looked at on each side of ؛ to count _MIN_CLAUSE_WORDS words
 

@@ -1,6 +1,6 @@
 """The model supply chain: the lock, where models live, and pull / verify / convert / export / import.
 
-Every function here returns data and raises typed errors (`mt.errors`); none prints. Progress is
+Every function here returns data and raises typed errors (`core.errors`); none prints. Progress is
 reported through callbacks, which the CLI turns into bars.
 """
 

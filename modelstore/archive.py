@@ -31,7 +31,7 @@ from modelstore.lock import LockedFile, ModelEntry, load_lock, parse_lock
 from modelstore.lockwrite import add_entries, entry_table, record_files
 from modelstore.store import model_dir, models_home
 from modelstore.verify import verify_model
-from mt.errors import IntegrityError, LockError, ModelSourceError
+from core.errors import IntegrityError, LockError, ModelSourceError
 
 ROOT = "mtdigest-models"
 MANIFEST = f"{ROOT}/manifest.json"

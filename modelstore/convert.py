@@ -31,7 +31,7 @@ from modelstore.lock import ModelEntry
 from modelstore.store import converted_dir, resolve_model
 from modelstore.verify import verify_model
 from modelstore.vmap import VMAP_RULE, write_vmap
-from mt.errors import IntegrityError, MtdigestError
+from core.errors import IntegrityError, MtdigestError
 
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
 DEFAULT_QUANTIZATION = "int8"

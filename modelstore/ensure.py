@@ -14,7 +14,7 @@ from pathlib import Path
 from modelstore.lock import ModelEntry
 from modelstore.pull import FetchFile, ListFiles, PullProgress, pull_model
 from modelstore.store import missing_files, model_dir, models_home
-from mt.errors import ModelMissing, ModelSourceError
+from core.errors import ModelMissing, ModelSourceError
 
 
 EXTRACTIVE_HINT = "Or summarize without any model: `--method extractive`."

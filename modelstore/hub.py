@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from modelstore.lock import LockedFile, ModelEntry
-from mt.errors import ModelSourceError
+from core.errors import ModelSourceError
 
 # What loading a translator or summarizer needs; everything else in a repo (other frameworks'
 # weights, READMEs, images, ONNX exports) is left on the hub.

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mt.errors import LockError
+from core.errors import LockError
 
 ROLES = ("translate", "summarize")
 ARCHITECTURES = ("nllb", "marian", "bart")

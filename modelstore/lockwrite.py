@@ -20,7 +20,7 @@ from typing import Any
 import tomli_w
 
 from modelstore.lock import LockedFile, ModelEntry, parse_lock
-from mt.errors import LockError
+from core.errors import LockError
 
 
 def entry_table(entry: ModelEntry) -> dict[str, Any]:

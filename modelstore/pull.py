@@ -21,7 +21,7 @@ from modelstore.lockwrite import record_files
 from modelstore.sources import FetchFile, ListFiles
 from modelstore.store import model_dir, models_home
 from modelstore.verify import OK, UNRECORDED, check_file
-from mt.errors import IntegrityError, ModelSourceError, MtdigestError
+from core.errors import IntegrityError, ModelSourceError, MtdigestError
 
 
 class PullProgress:

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from modelstore.hashing import CHUNK
 from modelstore.lock import LockedFile, ModelEntry
-from mt.errors import ModelSourceError
+from core.errors import ModelSourceError
 
 
 class FetchFile(Protocol):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import platformdirs
 
-from mt.errors import ModelMissing, UsageError
+from core.errors import ModelMissing, UsageError
 from modelstore.integrity import current_conversions, is_verified
 from modelstore.lock import ModelEntry
 

@@ -13,7 +13,7 @@ from modelstore.integrity import (
 )
 from modelstore.lock import ModelEntry
 from modelstore.store import model_dir
-from mt.errors import IntegrityError
+from core.errors import IntegrityError
 
 OK, MISMATCH, MISSING, EXTRA, UNRECORDED = "ok", "mismatch", "missing", "extra", "unrecorded"
 

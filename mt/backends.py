@@ -26,7 +26,7 @@ from modelstore.lock import ModelEntry
 from modelstore.store import converted_dir, resolve_model
 from modelstore.verify import check_before_load
 from modelstore.vmap import vmap_id
-from mt.errors import IntegrityError, ModelMissing
+from core.errors import IntegrityError, ModelMissing
 
 if TYPE_CHECKING:
     from mt.tokenizer import Tokenizer

@@ -24,7 +24,7 @@ from typing import Any
 
 import platformdirs
 
-from mt.errors import CacheError, MtdigestWarning
+from core.errors import CacheError, MtdigestWarning
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.normalize import normalize_text
+from core.normalize import normalize_text
 from ingest.readers import read_file
-from mt.article import Article, Paragraph, Sentence
-from mt.errors import InputError, MtdigestError
+from core.article import Article, Paragraph, Sentence
+from core.errors import InputError, MtdigestError
 from mt.pipeline import TranslateSettings, TranslationSession
 from mt.qa.calibration import (
     BAD_BELOW, THRESHOLDS, ThresholdRow, explain, suggest_threshold, threshold_row, threshold_rows,

@@ -15,7 +15,7 @@ from typing import Any
 
 
 from mt.backends import Seq2SeqModel
-from mt.errors import IntegrityError, UnsupportedLanguage
+from core.errors import IntegrityError, UnsupportedLanguage
 
 # Output budget: target tokens allowed per source token, plus a constant, so that
 # no translation is cut by a fixed default like max_length=200 or 256.

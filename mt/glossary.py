@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from mt.article import Flag
-from mt.errors import InputError
+from core.article import Flag
+from core.errors import InputError
 
 _ARABIC_LETTER = "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
 

@@ -11,7 +11,7 @@ import re
 import uuid
 from pathlib import Path
 
-from mt.errors import OutputError
+from core.errors import OutputError
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:

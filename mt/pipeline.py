@@ -18,11 +18,11 @@ from typing import Any
 from modelstore.convert import QUANTIZATIONS
 from modelstore.ensure import ensure_models
 from modelstore.lock import Lock, ModelEntry, load_lock, parse_choice
-from mt.article import Article, article_error
+from core.article import Article, article_error
 from mt.backends import ENGINES, TRANSFORMERS_PRECISIONS
 from mt.cache import TranslationCache
 from mt.engine import DecodingOptions
-from mt.errors import MtdigestError, UsageError
+from core.errors import MtdigestError, UsageError
 from mt.glossary import load_glossary
 from mt.loading import LazyTranslator, load_translator
 from mt.progress import TRANSLATE, Progress

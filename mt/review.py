@@ -7,7 +7,7 @@ data (no reference translations are reachable here); `mtdigest calibrate` tunes 
 
 from __future__ import annotations
 
-from mt.article import Flag, Sentence
+from core.article import Flag, Sentence
 
 LOW_CONFIDENCE = "low_confidence"
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
-from mt.article import Article, Flag
+from core.article import Article, Flag
 from mt.backends import halving_on_oom
 from mt.batching import batches_by_tokens
 from mt.cache import TranslationCache, cache_key
@@ -20,7 +20,7 @@ from mt.clauses import split_for_model
 from mt.qa.checks import check_article
 from mt.qa.degenerate import degeneration
 from mt.engine import DecodingOptions, Scored, TranslationEngine, confidence
-from mt.errors import BrokenModelError
+from core.errors import BrokenModelError
 from mt.glossary import Glossary, Term, glossary_flags
 from mt.progress import TRANSLATE, Progress
 from mt.review import REVIEW_BELOW, review_flags

@@ -8,7 +8,7 @@ with English as the source (`eng_Latn`) and the article's language as the target
 from __future__ import annotations
 
 from mt.engine import DecodingOptions, TranslationEngine
-from mt.errors import MtdigestError
+from core.errors import MtdigestError
 
 
 def back_translate(

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from mt.errors import MtdigestError
+from core.errors import MtdigestError
 from summarize.engine import Limits, Summarizer, SummaryOptions
-from summarize.text import split_english
+from core.english import split_english
 
 CountTokens = Callable[[list[str]], list[int]]
 MAX_LEVELS = 8

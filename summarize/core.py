@@ -13,8 +13,9 @@ import json
 import time
 from typing import Any
 
+from core.article import Article, Flag, Summary, SummarySentence, article_error
+from core.english import split_english
 from modelstore.lock import ModelEntry
-from mt.article import Article, Flag, Summary, SummarySentence, article_error
 from mt.cache import TranslationCache
 from mt.engine import DecodingOptions, TranslationEngine
 from summarize.backtranslate import back_translate
@@ -24,7 +25,7 @@ from summarize.extractive import ExtractiveOptions, select_sentences
 from summarize.faithfulness import Evidence, faithfulness_flags
 from summarize.length import target_sentences
 from summarize.support import link_support
-from summarize.text import english_sentences, has_english, split_english
+from summarize.text import english_sentences, has_english
 
 METHODS = ("abstractive", "extractive")
 

@@ -16,7 +16,7 @@ from typing import Any
 from modelstore.ensure import EXTRACTIVE_HINT
 from modelstore.lock import ModelEntry
 from mt.backends import LazyModel, Seq2SeqModel, halving_on_oom, resolve_engine
-from mt.errors import ModelMissing
+from core.errors import ModelMissing
 
 DEFAULT_WINDOW = 1024
 

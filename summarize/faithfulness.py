@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from mt.article import Article, Flag
+from core.article import Article, Flag
 from summarize.text import STOPWORDS, english_sentences, stem, words
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")

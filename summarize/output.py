@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from mt.article import Article
+from core.article import Article
 from mt.output import md_cell
 
 FORMATS = ("json", "md")

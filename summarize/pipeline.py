@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mt.article import content_id
+from core.article import content_id
 from ingest.readers import (
     JSON_SUFFIXES, JSONL_SUFFIXES, TooLarge, files_under, is_url, missing_reason, read_bytes, read_file,
     read_limited, read_path, read_url,
 )
 from modelstore.ensure import ensure_models
 from modelstore.lock import Lock, ModelEntry, load_lock
-from mt.article import Article, article_error, unique_ids
+from core.article import Article, article_error, unique_ids
 from mt.engine import DecodingOptions, TranslationEngine
-from mt.errors import InputError, MtdigestError
+from core.errors import InputError, MtdigestError
 from mt.loading import load_translator
 from mt.output import check_writable, write_atomic
 from mt.pipeline import JobReport, TranslateSettings, choose_translators, translate_inputs

@@ -1,16 +1,15 @@
 """English text helpers shared by the extractive ranker, support linking and faithfulness checks.
 
-Plain functions, no model: sentence splitting of generated English, content-word
-tokens (lower-cased, light suffix stripping, stop words dropped) and the article's
-English sentences as (id, text) pairs.
+Plain functions, no model: content-word tokens (lower-cased, light suffix stripping, stop
+words dropped) and the article's English sentences as (id, text) pairs; sentence splitting of
+English is the ground's (`core.english.split_english`), shared with the comparison view.
 """
 
 from __future__ import annotations
 
 import re
 
-from ingest.segment import BIDI_MARKS
-from mt.article import Article, Sentence
+from core.article import Article, Sentence
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below
@@ -23,38 +22,7 @@ STOPWORDS = frozenset(
     its it's he's she's they're we're i'm don't didn't won't can't""".split()
 )
 
-# Abbreviations after which a full stop does not end a sentence.
-_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Rep", "Sen", "Gov",
-                  "St", "Jr", "Sr", "No", "Vol", "vs", "etc", "Inc", "Ltd", "Co", "Corp", "Jan", "Feb", "Mar", "Apr",
-                  "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Rev", "Fr", "Hon", "Cpl", "Pvt", "Ave", "Mt")
-_CLOSERS = "\"'”’)]"
-# A sentence ends at . ! ? with its closing quotes/brackets and bidi marks (text copied from Arabic-script pages
-# wraps punctuation in them: U+200F `.` U+200F), when whitespace and a capital or digit (perhaps behind marks and an
-# opening quote) follow.
-_BOUNDARY = re.compile(rf"[.!?][{BIDI_MARKS}{re.escape(_CLOSERS)}]*(?=\s+[{BIDI_MARKS}]*[\"'“‘(\[]?[{BIDI_MARKS}]*[A-Z0-9])")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
-
-
-def split_english(text: str) -> list[str]:
-    """Sentences of English prose, keeping abbreviations and initials whole.
-
-    Each sentence keeps its closing quotes and any bidi marks around its punctuation as written.
-    """
-    text = " ".join(text.split())
-    if not text:
-        return []
-    pieces: list[str] = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        if match.start() < start:
-            continue
-        last = text[start:match.start()].rsplit(" ", 1)[-1].strip(BIDI_MARKS).rstrip(".!?" + _CLOSERS).strip(BIDI_MARKS)
-        if last in _ABBREVIATIONS or re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", last):
-            continue
-        pieces.append(text[start:match.end()].strip())
-        start = match.end()
-    pieces.append(text[start:].strip())
-    return [p for p in pieces if p]
 
 
 def words(text: str) -> list[str]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest import read_inputs
-from mt.article import Article
+from core.article import Article
 from mt.qa.compare import Comparison, compare_translation, english_paragraphs
 
 DATA = Path(__file__).resolve().parent / "data" / "parallel"

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from mt.article import Article, Paragraph, Sentence, Title, unique_ids
+from core.article import Article, Paragraph, Sentence, Title, unique_ids
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -20,7 +20,7 @@ def article(id_: str, text: str) -> Article:
 
 
 def test_shared_reserved_and_case_only_ids_become_unique_and_stable() -> None:
-    from mt.article import safe_id
+    from core.article import safe_id
 
     assert safe_id("a b") == safe_id("a_b") and safe_id("x" * 130) == safe_id("x" * 121)  # cleaned or cut alike
     batch = [article("x", "الف"), article("x", "ب"), article("index", "ج"), article("X", "د"), article("y", "ه"),

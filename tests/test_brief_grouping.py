@@ -6,10 +6,10 @@ import itertools
 from pathlib import Path
 
 from digest.brief import build_brief
-from ingest.names import find_names, find_places, latin_skeleton, name_key, strip_titles
+from core.names import find_names, find_places, latin_skeleton, name_key, strip_titles
 from digest.stories import group_stories
 from ingest import prepare_article, read_inputs
-from mt.article import Article
+from core.article import Article
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -12,7 +12,7 @@ from digest.story_text import LEDE_SENTENCES, differences, source_additions, sto
 from digest.transliterate import english_name, transliterate
 from digest.wording import date_coverage, date_span, long_date, outlet_names, plural
 from ingest import prepare_article
-from mt.article import Article, Summary, SummarySentence
+from core.article import Article, Summary, SummarySentence
 
 PERSIAN = ("سرلشکر محمد باقری با علی ایوب وزیر دفاع سوریه در دمشق دیدار کرد و توافقنامه امضا شد.\n\n"
            "از سال 2011 همکاری ادامه دارد و 120 کارشناس در تهران کار می‌کنند.")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from mt.calibrate import read_pairs, read_tsv
-from mt.errors import InputError
+from core.errors import InputError
 from mt.qa.calibration import THRESHOLDS, explain, suggest_threshold, threshold_row, threshold_rows
 
 # (confidence, chrF++): three bad translations (chrF++ < 40), one of them with no confidence (empty output).

@@ -14,7 +14,7 @@ import pytest
 
 from modelstore.convert import convert_model
 from modelstore.lock import load_lock
-from mt.article import Article, Paragraph, Sentence, Title
+from core.article import Article, Paragraph, Sentence, Title
 from mt.cache import TranslationCache
 from mt.engine import DecodingOptions, TranslationEngine, confidence, output_budget
 from mt.loading import load_translator
@@ -145,7 +145,7 @@ def test_the_review_flag_follows_the_threshold_which_the_signature_records(engin
 
 def reviewed_article() -> Article:
     """Three translated sentences: one flagged for review, one merely unsure, one confident."""
-    from mt.article import Flag
+    from core.article import Flag
 
     doc = article()
     doc.paragraphs[0].sentences.append(Sentence("p1.s3", "جمله سوم.", "جمله سوم."))

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from ingest import read_inputs
-from mt.article import Article
+from core.article import Article
 from digest.styles import CITE_SCRIPT
 from tests.browser import ARTIFACTS, DESKTOP, PHONE, headless_browser, needs_browser, page_problems, set_width
 
@@ -206,7 +206,7 @@ def test_outputs_get_the_usual_file_permissions(tmp_path: Path) -> None:
 
 def test_nul_bytes_never_reach_the_page_and_english_cells_are_isolates() -> None:
     from digest.render import render
-    from mt.article import Article, Flag, Paragraph, Sentence, Title
+    from core.article import Article, Flag, Paragraph, Sentence, Title
 
     english = "Prices rose \u202eby 15 percent"  # an override the text never closes (pasted into compare)
     article = Article(id="nul", language="fa", title=Title("عنوان\x00", "Title\x00"), paragraphs=[Paragraph("p1", [
@@ -225,7 +225,7 @@ def test_nul_bytes_never_reach_the_page_and_english_cells_are_isolates() -> None
 @needs_browser
 def test_a_bidi_override_in_a_sentence_leaves_the_next_row_and_the_english_column_unchanged(tmp_path: Path) -> None:
     from digest.render import render
-    from mt.article import Flag, Paragraph, Sentence, Title
+    from core.article import Flag, Paragraph, Sentence, Title
 
     def article(override: str) -> Article:
         first = f"وزیر گفت {override}قیمت‌ها ۱۵ درصد بالا رفت. و دیگر"

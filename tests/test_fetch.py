@@ -234,7 +234,7 @@ def test_an_interrupted_fetch_resumes_without_refetching_what_it_stored(
 
 def test_the_example_feed_list_loads_and_says_its_urls_are_unverified(tmp_path: Path) -> None:
     from fetch import load_feed_list
-    from mt.errors import UsageError
+    from core.errors import UsageError
 
     example = Path(__file__).resolve().parent.parent / "feeds.example.toml"
     sources = load_feed_list(example)

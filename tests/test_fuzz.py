@@ -24,12 +24,13 @@ from digest.html import render_html
 from digest.styles import CITE_SCRIPT
 from digest.markdown import render_markdown
 from digest.render import render
-from ingest import extract_html, fold, normalize_text, prepare_article, sentence_spans, split_sentences, strip_boilerplate
+from core.normalize import fold, normalize_text
+from ingest import extract_html, prepare_article, sentence_spans, split_sentences, strip_boilerplate
 from ingest.readers import read_bytes
-from mt.article import Article, Flag, Paragraph, Removed, Sentence, Summary, SummarySentence, Title, safe_id
-from mt.errors import InputError, MtdigestError
+from core.article import Article, Flag, Paragraph, Removed, Sentence, Summary, SummarySentence, Title, safe_id
+from core.errors import InputError, MtdigestError
 from mt.output import md_cell, visible_controls
-from summarize.text import split_english
+from core.english import split_english
 
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
 settings.register_profile("fuzz", max_examples=150, deadline=None, derandomize=True, database=None,

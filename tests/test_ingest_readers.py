@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from cli import app
 from ingest import prepare_article, read_inputs
-from mt.article import Article
-from mt.errors import InputError, UnsupportedLanguage
+from core.article import Article
+from core.errors import InputError, UnsupportedLanguage
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = REPO_ROOT / "seeds"

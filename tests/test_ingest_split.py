@@ -13,8 +13,8 @@ from cli import app
 from ingest import prepare_article, read_inputs, strip_boilerplate
 from ingest.article import prepare_articles
 from ingest.split import split_articles
-from mt.article import Article
-from mt.errors import InputError, UnsupportedLanguage
+from core.article import Article
+from core.errors import InputError, UnsupportedLanguage
 from tests.test_ingest import GOLD_DIR, SEEDS, kept_lines, precision_recall
 
 TEXTS = [p.read_text(encoding="utf-8") for p in SEEDS]

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest import find_date, identify_language, normalize_text, prepare_article, split_sentences, strip_boilerplate
-from ingest.dates import date_line
+from core.dates import find_date
+from core.normalize import normalize_text
+from ingest import identify_language, prepare_article, split_sentences, strip_boilerplate
+from core.dates import date_line
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((REPO_ROOT / "seeds").glob("*.txt"))

@@ -10,7 +10,7 @@ import tomli_w
 
 from modelstore.lock import load_lock, parse_choice
 from modelstore.store import model_dir, resolve_model
-from mt.errors import LockError, ModelMissing
+from core.errors import LockError, ModelMissing
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REV = "a" * 40

@@ -15,7 +15,7 @@ from cli import app
 from modelstore.archive import MANIFEST, import_archive
 from modelstore.lock import load_lock
 from modelstore.store import model_dir, model_state
-from mt.errors import IntegrityError, ModelSourceError
+from core.errors import IntegrityError, ModelSourceError
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from modelstore.integrity import CONVERT_MARKER
 from modelstore.lock import load_lock
 from modelstore.store import converted_dir, model_dir, model_state
 from modelstore.verify import verify_model
-from mt.errors import IntegrityError
+from core.errors import IntegrityError
 
 SOURCE = {"tiny-nllb": "خبرگزاری ایرنا گزارش داد که وزیر امروز", "tiny-marian": "خبرگزاری ایرنا گزارش داد که وزیر امروز",
           "tiny-bart": "The news agency reported that the minister met officials today."}

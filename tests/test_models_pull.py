@@ -18,7 +18,7 @@ from modelstore.lock import load_lock
 from modelstore.pull import pull_models, staging_dir
 from modelstore.sources import local_dir_fetch, local_dir_files
 from modelstore.store import model_dir, model_state
-from mt.errors import IntegrityError, ModelSourceError
+from core.errors import IntegrityError, ModelSourceError
 
 REV = "0123456789abcdef0123456789abcdef01234567"
 HEADER = "# pinned models for the tests\n# second comment line\n"

@@ -19,7 +19,7 @@ from modelstore.pull import pull_models
 from modelstore.sources import local_dir_fetch
 from modelstore.store import model_dir, model_state
 from modelstore.verify import EXTRA, MISMATCH, MISSING, check_before_load, verify_model
-from mt.errors import IntegrityError
+from core.errors import IntegrityError
 from tests.test_models_pull import make_fake_model
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ import pytest
 
 from ingest import prepare_article, read_inputs
 from ingest.outlets import OUTLETS, find_outlet, outlet_english
-from mt.article import Article
+from core.article import Article
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -18,7 +18,7 @@ from digest.compare_page import render_compare_html
 from digest.html import render_html
 from digest.index import render_index_html, render_index_markdown
 from digest.markdown import render_markdown
-from mt.article import Article, Flag, Paragraph, Sentence, Summary, SummarySentence, Title
+from core.article import Article, Flag, Paragraph, Sentence, Summary, SummarySentence, Title
 from tests.browser import (ARTIFACTS, DESKTOP, PHONE, headless_browser, needs_browser, page_problems, pdf_pages,
                            print_pdf, set_width)
 

@@ -17,7 +17,7 @@ from cli import app
 from cli_commands.common import progress_bars
 from digest.jobs import SummarySettings, run_digest, run_translate
 from ingest import read_inputs
-from mt.article import Article
+from core.article import Article
 from mt.pipeline import TranslateSettings
 from mt.progress import SUMMARIZE, TRANSLATE, WRITE
 

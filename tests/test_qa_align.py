@@ -21,16 +21,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.names import find_places
+from core.names import find_places
 from ingest import read_inputs
-from mt.article import Article
+from core.article import Article
 from mt.glossary import Glossary, Term
 from mt.qa.alignment import BEAD_KINDS, Bead, align
 from mt.qa.anchors import PLACE_NAMES
 from mt.qa.checks import MIN_QUOTE_WORDS, latin_names, quoted_spans
 from mt.qa.length import chars, length_model
 from mt.qa.numbers import source_numbers
-from summarize.text import split_english
+from core.english import split_english
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mt.article import Article, Flag, Paragraph, Sentence, Title
+from core.article import Article, Flag, Paragraph, Sentence, Title
 from mt.glossary import Glossary, Term
 from mt.qa import QA_CODES, check_article, check_pair, compare_numbers, repetition
 from mt.qa.checks import untranslated

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from mt.article import Article, Paragraph, Sentence
+from core.article import Article, Paragraph, Sentence
 from mt.qa import compare_translation
 from mt.qa.alignment import Alignment, Bead
 from mt.qa.compare import english_paragraphs, english_sentences

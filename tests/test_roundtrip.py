@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from modelstore.lock import load_lock
-from mt.article import Article, Paragraph, Sentence, Title
+from core.article import Article, Paragraph, Sentence, Title
 from mt.cache import TranslationCache
 from mt.engine import DecodingOptions, TranslationEngine
 from mt.loading import load_translator

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mt.article import Article, Paragraph, Sentence
+from core.article import Article, Paragraph, Sentence
 from mt.engine import confidence
 from mt.qa.agreement import mark_pairs, score_pairs, summarize_pairs
 from mt.qa.alignment import Alignment, Bead

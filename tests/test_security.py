@@ -29,7 +29,7 @@ from modelstore.convert import _convert
 from modelstore.lock import LockedFile, ModelEntry, load_lock
 from modelstore.store import model_dir
 from mt.backends import Seq2SeqModel, open_transformers
-from mt.errors import MtdigestError
+from core.errors import MtdigestError
 from mt.loading import load_translator
 
 WEIGHTS = "pytorch_model.bin"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from modelstore.lock import ModelEntry
-from mt.article import Article, Paragraph, Sentence, Title
-from mt.errors import InputError
+from core.article import Article, Paragraph, Sentence, Title
+from core.errors import InputError
 from summarize import (
     Evidence,
     Limits,
@@ -26,7 +26,7 @@ from summarize import (
     target_sentences,
 )
 from summarize.faithfulness import normalize_number, numbers_in
-from summarize.text import split_english
+from core.english import split_english
 
 ENGLISH = [line for line in (Path(__file__).parent / "data" / "english.txt").read_text().splitlines() if line.strip()]
 

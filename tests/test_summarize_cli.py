@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from mt.article import Article, Paragraph, Sentence, Title
+from core.article import Article, Paragraph, Sentence, Title
 from tests.tiny_models import product_shaped_lock
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

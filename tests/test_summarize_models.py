@@ -15,9 +15,9 @@ import pytest
 
 from modelstore.lock import Lock, load_lock
 from modelstore.store import converted_dir, model_dir
-from mt.article import Article, Paragraph, Sentence, Title
+from core.article import Article, Paragraph, Sentence, Title
 from mt.engine import DecodingOptions
-from mt.errors import ModelMissing, MtdigestError
+from core.errors import ModelMissing, MtdigestError
 from mt.loading import load_translator
 from summarize import Limits, Summarizer, SummaryOptions, load_summarizer, summarize
 from summarize.backtranslate import back_translate

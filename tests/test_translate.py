@@ -15,13 +15,13 @@ import pytest
 
 from modelstore.lock import Lock, load_lock
 from modelstore.convert import convert_model
-from mt.article import Article, Paragraph, Sentence, Title
+from core.article import Article, Paragraph, Sentence, Title
 from mt.batching import batches_by_tokens
 from mt.cache import TranslationCache
 from mt.clauses import split_for_model
 from mt.qa.degenerate import degeneration
 from mt.engine import DecodingOptions, TranslationEngine, output_budget
-from mt.errors import InputError, ModelMissing, UnsupportedLanguage
+from core.errors import InputError, ModelMissing, UnsupportedLanguage
 from mt.glossary import load_glossary
 from mt.backends import find_converted
 from mt.loading import load_translator
@@ -452,7 +452,7 @@ def test_translate_cli_decoding_options_reach_the_output(tiny_models: Path, tmp_
 def test_a_model_whose_every_output_is_empty_is_broken_not_translated(
     engines: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mt.errors import BrokenModelError
+    from core.errors import BrokenModelError
 
     engine = engines[("tiny-marian", "transformers")]
     monkeypatch.setattr(engine, "generate_ids", lambda ids, options, target="en": [[] for _ in ids])

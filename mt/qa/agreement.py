@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from mt.article import Article, Flag, Sentence
+from core.article import Article, Flag, Sentence
 from mt.engine import Scored, confidence
 from mt.qa.alignment import Alignment, Bead
 from mt.review import DISAGREE_GAP, REVIEW_BELOW, review_flags

@@ -1,9 +1,9 @@
 """What any translation carries over whatever its wording: the anchors the sentence aligner weighs.
 
 Numbers (by value, across digit systems and calendars), Latin-script names and glossary
-terms, places of the gazetteer (`ingest.names`: `سوریه`/`سورية` → Syria), quotation marks,
+terms, places of the gazetteer (`core.names`: `سوریه`/`سورية` → Syria), quotation marks,
 and personal names across scripts: an Arabic-script name and its Latin transliteration share
-a consonant skeleton (`ingest.names.latin_skeleton`, coarsened here so that the usual
+a consonant skeleton (`core.names.latin_skeleton`, coarsened here so that the usual
 transliteration variants meet: `جونز`/Jones, `إيفانوف`/Ivanov), so `ابن عباس` anchors
 `Ibn 'Abbas` (two-word names are matched as pairs, their skeletons being short). Only
 skeletons found on both sides of the document, in sentences at like places, count, and, like
@@ -27,8 +27,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ingest.names import PLACE_KEYS, find_places, latin_skeleton
-from ingest.normalize import fold
+from core.names import PLACE_KEYS, find_places, latin_skeleton
+from core.normalize import fold
 from mt.glossary import Glossary
 from mt.qa.checks import MIN_QUOTE_WORDS, latin_names, quoted_spans
 from mt.qa.length import chars

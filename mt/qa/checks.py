@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
-from ingest.normalize import fold
-from mt.article import Article, Flag, Sentence
+from core.normalize import fold
+from core.article import Article, Flag, Sentence
 from mt.glossary import Glossary
 from mt.qa.dates import date_mismatches
 from mt.qa.degenerate import repetition

@@ -29,8 +29,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.segment import BIDI_MARKS
-from mt.article import Article, Flag, Sentence
+from core.article import Article, Flag, Sentence
+from core.english import split_english
+from core.normalize import BIDI_MARKS
 from mt.glossary import Glossary
 from mt.qa.agreement import DISAGREE_GAP, SCORE_CODES, Scorer, mark_pairs, score_pairs, shown, summarize_pairs
 from mt.qa.alignment import BEAD_KINDS, PARAGRAPH_PRIORS, Alignment, Bead, align
@@ -66,8 +67,6 @@ def english_paragraphs(text: str) -> list[list[str]]:
     when the line before it ends a sentence, or is a heading (no full stop, clearly shorter than the
     block's longest line, the next line capitalized). Any other line break is a hard wrap.
     """
-    from summarize.text import split_english
-
     paragraphs = []
     for block in _PARAGRAPH_BREAK.split(text):
         for paragraph in _line_paragraphs(block):

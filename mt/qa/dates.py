@@ -1,7 +1,7 @@
 """Dates of a sentence pair compared as dates: `۱۵ اسفند ۱۴۰۲` is 5 March 2024, so an English "15 March 2024"
 (the Jalali day kept in a Gregorian date) or "15 March 2023" is wrong, though every number in it appears in
 the source. Source dates in any calendar (Solar Hijri, Hijri, Gregorian; Persian, Arabic or English month
-names; any digits) are converted by `ingest.dates`; English dates are read in full ("5 March 2024",
+names; any digits) are converted by `core.dates`; English dates are read in full ("5 March 2024",
 "March 5, 2024", "2024-03-05") or as day and month ("on 5 March").
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ingest.dates import find_dates
+from core.dates import find_dates
 from mt.qa.numbers import MONTHS
 
 _MONTH = "|".join(sorted({*MONTHS, *(m[:3] for m in MONTHS), "sept"}, key=len, reverse=True))

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.dates import find_dates
-from ingest.normalize import fold, to_ascii_digits
+from core.dates import find_dates
+from core.normalize import fold, to_ascii_digits
 
 _NUMBER = re.compile(r"(?<!\d)\d+(?:[.,/]\d+)*")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)

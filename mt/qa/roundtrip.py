@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from modelstore.lock import Lock, ModelEntry
-from mt.article import Article, Sentence
+from core.article import Article, Sentence
 from mt.batching import batches_by_tokens
 from mt.cache import TranslationCache, cache_key
 from mt.engine import DecodingOptions, TranslationEngine

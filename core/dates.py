@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ingest.normalize import fold, to_ascii_digits
+from core.normalize import fold, to_ascii_digits
 
 _GREGORIAN = {
     1: "يناير كانون الثاني ژانویه ژانویهٔ january jan",

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from mt.errors import InputError, MtdigestError
+from core.errors import InputError, MtdigestError
 
 SCHEMA_VERSION = 1
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from ingest import fold
+from core.normalize import fold
 
 
 def name_key(token: str) -> str:

@@ -18,6 +18,7 @@ import re
 import unicodedata
 
 ZWNJ = "\u200c"
+BIDI_MARKS = "\u200e\u200f\u061c"  # LRM, RLM, ALM: punctuation wrapped in them still ends a sentence
 
 # Zero-width and bidi controls that carry no meaning for MT (ZWNJ is handled apart).
 _INVISIBLE = re.compile("[\u200b\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad\u061c]")
