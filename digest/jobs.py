@@ -193,8 +193,6 @@ def digest_articles(
         session.prepare(pending, also=[*([entry] if entry is not None and making else []), *back.values()])
         if summarizer is None:  # never loaded when every summary is cached
             summarizer = _summarizer(entry, settings, summary)
-        if making and pending and hasattr(summarizer, "prefetch"):  # its weights are read while translating
-            summarizer.prefetch()
         if progress:
             progress.start(TRANSLATE, filled.missing)
             progress.start(SUMMARIZE, len(making) if summary.method != "none" else 0)

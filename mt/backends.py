@@ -15,9 +15,7 @@ import logging
 import os
 import pickle
 import re
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -299,28 +297,10 @@ class LazyModel:
     def __init__(self, entry: ModelEntry, load: Callable[[], Any]) -> None:
         self.entry = entry
         self._load = load
-        self._pending: Future[Any] | None = None
-
-    def prefetch(self) -> None:
-        """Start loading now, in a background thread, for a model that will surely be used after other work:
-        reading its weights (a disk-bound 0.2-2 s, CTranslate2 releases the GIL) overlaps that work. A failure
-        to load is raised at first use, as without it."""
-        if self.is_loaded or self._pending is not None:
-            return
-        pending: Future[Any] = Future()
-
-        def load() -> None:
-            try:
-                pending.set_result(self._load())
-            except BaseException as error:  # handed to the first use, in the caller's thread
-                pending.set_exception(error)
-
-        self._pending = pending
-        threading.Thread(target=load, name=f"load {self.entry.alias}", daemon=True).start()
 
     @functools.cached_property
     def loaded(self) -> Any:
-        return self._pending.result() if self._pending is not None else self._load()
+        return self._load()
 
     @property
     def is_loaded(self) -> bool:

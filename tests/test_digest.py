@@ -280,31 +280,6 @@ def test_a_cached_re_run_makes_no_summary_call_and_loads_no_summarizer(
     assert result.exit_code == 0 and loaded == ["tiny-bart"]
 
 
-def test_the_summarizer_is_read_while_the_article_is_translated(
-    env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A first digest starts loading the summarizer before translating (its weights are read while the
-    translator computes); a re-run whose summaries are all cached starts nothing."""
-    import mt.pipeline
-    from mt.backends import LazyModel
-
-    events: list[str] = []
-    real_prefetch, real_translate = LazyModel.prefetch, mt.pipeline.TranslationSession.translate
-    monkeypatch.setattr(LazyModel, "prefetch", lambda self: (events.append(f"prefetch {self.entry.alias}"),
-                                                             real_prefetch(self))[1])
-    monkeypatch.setattr(mt.pipeline.TranslationSession, "translate",
-                        lambda self, *a, **k: (events.append("translate"), real_translate(self, *a, **k))[1])
-    env = {**env, "MTDIGEST_CACHE": str(tmp_path / "cache.sqlite")}
-    article = str(SEEDS / "001_2fc5d2ec209e6642.txt")
-    result = CliRunner().invoke(app, ["digest", article, "-o", str(tmp_path / "first"), "--fast", "-q"], env=env)
-    assert result.exit_code == 0, result.output
-    assert events[:2] == ["prefetch tiny-bart", "translate"]
-    events.clear()
-    result = CliRunner().invoke(app, ["digest", article, "-o", str(tmp_path / "again"), "--fast", "-q"], env=env)
-    assert result.exit_code == 0, result.output
-    assert events == []
-
-
 def test_the_last_lines_say_what_was_cached_and_where_to_start_reading(
     digests: Path, env: dict[str, str], tmp_path: Path
 ) -> None:
