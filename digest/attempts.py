@@ -16,7 +16,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from mt.output import write_atomic
+from core.output import write_atomic
 
 STATE_DIR = ".mtdigest-batch"
 

@@ -38,7 +38,7 @@ from modelstore.ensure import ensure_models
 from modelstore.lock import ModelEntry, load_lock
 from core.article import Article
 from core.errors import MtdigestError
-from mt.output import check_writable, write_atomic
+from core.output import check_writable, write_atomic
 from mt.pipeline import TranslateSettings, TranslationSession
 
 FAULT_ENV = "MTDIGEST_INJECT_FAULT"

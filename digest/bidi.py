@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from mt.output import escape_html, md_cell
+from core.output import escape_html, md_cell
 
 # Hebrew, Arabic, Syriac, Thaana, NKo, ... and the Arabic presentation forms.
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")

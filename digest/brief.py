@@ -43,7 +43,7 @@ from digest.stories import evidence_of, group_stories
 from digest.story_text import Detail, differences, source_additions, write_lede
 from digest.wording import date_coverage, long_date, low_confidence, outlet_names, shorten
 from core.article import SCHEMA_VERSION, Article
-from mt.output import check_writable
+from core.output import check_writable
 from mt.pipeline import TranslateSettings, TranslationSession
 from mt.progress import LEDES, Progress
 

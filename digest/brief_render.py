@@ -16,8 +16,8 @@ from digest.meta import original_link
 from digest.story_text import Detail
 from digest.styles import page
 from digest.wording import UNKNOWN_OUTLET, long_date, plural
-from mt.output import escape_html as escape
-from mt.output import md_cell
+from core.output import escape_html as escape
+from core.output import md_cell
 
 DISCLAIMER = "Machine translation and summaries: check the sources."
 DIFFER_HEADING = "Where the sources differ"

@@ -17,7 +17,7 @@ from modelstore.ensure import ensure_models
 from core.article import Article
 from core.errors import InputError, ModelMissing, MtdigestError
 from mt.glossary import load_glossary
-from mt.output import check_writable, write_atomic
+from core.output import check_writable, write_atomic
 from mt.pipeline import TranslationSession, choose_translators, untranslated
 from mt.qa.compare import Comparison, compare_translation
 from mt.review import DISAGREE_GAP

@@ -14,7 +14,7 @@ from typing import Any
 from digest.bidi import english_html
 from digest.html import render_html
 from core.article import Article
-from mt.output import escape_html as escape
+from core.output import escape_html as escape
 from mt.qa.compare import model_scores_line
 
 

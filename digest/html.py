@@ -16,7 +16,7 @@ from digest.meta import LANGUAGE_NAMES, Header, header_of, original_link
 from digest.styles import CITE_SCRIPT, page
 from digest.wording import CONFIDENT, long_date, low_confidence, outlet_names, plural, shorten, warnings_banner
 from core.article import Article, Flag, Sentence, Summary
-from mt.output import escape_html as escape
+from core.output import escape_html as escape
 from mt.review import needs_review
 
 PATHS = ("Source file", "URL", "Signature")  # no words to break between: may break anywhere

@@ -17,8 +17,8 @@ from digest.markdown import outlet_md
 from digest.wording import long_date, shorten
 from core.article import Article
 from core.errors import MtdigestError
-from mt.output import escape_html as escape
-from mt.output import md_cell
+from core.output import escape_html as escape
+from core.output import md_cell
 
 ONE_LINE = 160  # characters
 

@@ -21,7 +21,7 @@ from modelstore.lock import Lock, ModelEntry
 from core.article import Article, article_error, unique_ids
 from mt.cache import TranslationCache
 from core.errors import InputError, MtdigestError, OutputError
-from mt.output import check_writable, write_atomic
+from core.output import check_writable, write_atomic
 from mt.pipeline import JobReport, TranslateSettings, TranslationSession, untranslated
 from mt.progress import SUMMARIZE, TRANSLATE, WRITE, Progress
 from mt.qa.roundtrip import add_roundtrip_chrf, roundtrip_models

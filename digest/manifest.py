@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from modelstore.lock import Lock, load_lock
 from core.errors import MtdigestError
-from mt.output import write_atomic
+from core.output import write_atomic
 
 if TYPE_CHECKING:
     from digest.batch import BatchReport, BatchSettings

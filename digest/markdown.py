@@ -12,7 +12,7 @@ from digest.bidi import english_md, md_isolate
 from digest.meta import LANGUAGE_NAMES, header_of, original_link
 from digest.wording import long_date, low_confidence, outlet_names, shorten, warnings_banner
 from core.article import Article, Flag, Sentence
-from mt.output import md_cell
+from core.output import md_cell
 
 def _flags(flags: list[Flag]) -> str:
     return "".join(f" ⚠ *{md_cell(f.code.replace('_', ' '))}*" + (f" ({english_md(f.detail)})" if f.detail else "")

@@ -9,7 +9,7 @@ Arabic text is set a little larger than the Latin, as Naskh faces read smaller a
 
 from __future__ import annotations
 
-from mt.output import escape_html as escape
+from core.output import escape_html as escape
 
 CSS = """
 :root { color-scheme: light dark; --text: #1c1f24; --bg: #fff; --line: #d8dbe0; --muted: #4f5663;

@@ -22,7 +22,7 @@ from fetch.urls import article_id_for, canonical_url
 from ingest.langid import LANGUAGE_NAMES
 from core.article import Article, fingerprint
 from core.errors import InputError, OutputError
-from mt.output import check_writable, write_atomic
+from core.output import check_writable, write_atomic
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from core.article import Article
-from mt.output import md_cell
+from core.output import md_cell
 
 FORMATS = ("json", "md")
 

@@ -26,7 +26,7 @@ from core.article import Article, article_error, unique_ids
 from mt.engine import DecodingOptions, TranslationEngine
 from core.errors import InputError, MtdigestError
 from mt.loading import load_translator
-from mt.output import check_writable, write_atomic
+from core.output import check_writable, write_atomic
 from mt.pipeline import JobReport, TranslateSettings, choose_translators, translate_inputs
 from mt.progress import SUMMARIZE, Progress
 from mt.translate import pass_through

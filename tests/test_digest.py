@@ -194,7 +194,7 @@ def test_html_in_a_real_browser(digests: Path) -> None:
 
 
 def test_outputs_get_the_usual_file_permissions(tmp_path: Path) -> None:
-    from mt.output import write_atomic
+    from core.output import write_atomic
 
     old = os.umask(0o022)
     try:

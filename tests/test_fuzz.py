@@ -29,7 +29,7 @@ from ingest import extract_html, prepare_article, sentence_spans, split_sentence
 from ingest.readers import read_bytes
 from core.article import Article, Flag, Paragraph, Removed, Sentence, Summary, SummarySentence, Title, safe_id
 from core.errors import InputError, MtdigestError
-from mt.output import md_cell, visible_controls
+from core.output import md_cell, visible_controls
 from core.english import split_english
 
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
