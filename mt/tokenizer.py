@@ -6,12 +6,13 @@ plain files that SentencePiece and the `tokenizers` library read in a tenth of a
 
 - Marian (OPUS-MT): `source.spm`, `target.spm` and one shared `vocab.json` (`MarianSentencePiece`);
 - BART (distilbart): byte-level BPE from `tokenizer.json`, or from `vocab.json` + `merges.txt` when the repo has
-  no tokenizer.json; and any tokenizer.json of transformers' generic class (`TokenizersFile`).
+  no tokenizer.json; and any tokenizer.json of transformers' generic class (`TokenizersFile`);
+- NLLB-200: its tokenizer.json, the template (language code, `</s>`) following `src_lang` (`NllbTokenizersFile`).
 
-Both give exactly the ids and text transformers' own classes give (tests/test_tokenizer.py compares them on every
-test-model layout, on the seeds and on text full of control tokens). Anything else (NLLB, whose template follows
-`src_lang`; a Marian model with separate vocabularies) is read by transformers' `AutoTokenizer`, behind the same
-small interface (`TransformersTokenizer`).
+All give exactly the ids and text transformers' own classes give (tests/test_tokenizer.py compares them on every
+test-model layout, on the seeds and on text full of control tokens). Anything else (NLLB without a tokenizer.json;
+a Marian model with separate vocabularies) is read by transformers' `AutoTokenizer`, behind the same small
+interface (`TransformersTokenizer`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ MARIAN_CLASSES = ("MarianTokenizer",)
 BPE_CLASSES = ("BartTokenizer", "BartTokenizerFast", "RobertaTokenizer", "RobertaTokenizerFast")
 # transformers' classes that add nothing to a tokenizer.json but the special tokens of tokenizer_config.json.
 GENERIC_CLASSES = ("TokenizersBackend", "PreTrainedTokenizerFast")
+NLLB_CLASSES = ("NllbTokenizer", "NllbTokenizerFast")
 # BART/RoBERTa special tokens: (attribute, default content).
 _BPE_SPECIALS = (("bos", "<s>"), ("pad", "<pad>"), ("eos", "</s>"), ("unk", "<unk>"), ("mask", "<mask>"))
 
@@ -214,6 +216,25 @@ class TokenizersFile:
         return clean_up_spaces(text) if clean_up_tokenization_spaces and self._cleans_up else text
 
 
+class NllbTokenizersFile(TokenizersFile):
+    """NLLB-200's tokenizer.json, its template following `src_lang` as transformers' NllbTokenizer's does:
+    `[code] text </s>`, or `text </s> [code]` under the config's `legacy_behaviour`. The language codes are the
+    file's special added tokens."""
+
+    def __init__(self, model_dir: Path, settings: dict[str, Any]) -> None:
+        if not (model_dir / "tokenizer.json").is_file():
+            raise ValueError(f"{model_dir}: no tokenizer.json")
+        super().__init__(model_dir, settings, bart=True)
+        added = self._backend.get_added_tokens_decoder()
+        self.all_special_ids = sorted({*self.all_special_ids, *(i for i, token in added.items() if token.special)})
+        self._legacy = bool(settings.get("legacy_behaviour", False))
+        self.src_lang = settings.get("src_lang") or "eng_Latn"
+
+    def template(self) -> tuple[list[int], list[int]]:
+        code = self.convert_tokens_to_ids(self.src_lang)
+        return ([], [self.eos_token_id, code]) if self._legacy else ([code], [self.eos_token_id])
+
+
 class TransformersTokenizer:
     """transformers' own tokenizer (`AutoTokenizer`) for the models the two readers above do not cover."""
 
@@ -267,6 +288,8 @@ def load_tokenizer(model_dir: Path) -> Tokenizer:
         if kind in MARIAN_CLASSES and not settings.get("separate_vocabs") and all(
                 (model_dir / name).is_file() for name in ("source.spm", "target.spm", "vocab.json")):
             return MarianSentencePiece(model_dir, settings)
+        if kind in NLLB_CLASSES:
+            return NllbTokenizersFile(model_dir, settings)
         if (model_dir / "tokenizer.json").is_file() and kind in (*BPE_CLASSES, *GENERIC_CLASSES) or \
                 kind in BPE_CLASSES and all((model_dir / name).is_file() for name in ("vocab.json", "merges.txt")):
             return TokenizersFile(model_dir, settings, bart=kind in BPE_CLASSES)

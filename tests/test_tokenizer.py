@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mt.tokenizer import TokenizersFile, MarianSentencePiece, TransformersTokenizer, load_tokenizer
+from mt.tokenizer import MarianSentencePiece, NllbTokenizersFile, TokenizersFile, TransformersTokenizer, load_tokenizer
 from tests.tiny_models import seed_files
 
 # Every layout of the test models (as saved today and as the pinned repos are pulled), and a generic
@@ -20,7 +20,8 @@ from tests.tiny_models import seed_files
 # The Persian default (opus-mt-tc-bible-big-iir) ships no tokenizer_config.json at all: the tc-big layout without it.
 DIRECT = {"tiny--marian": MarianSentencePiece, "tiny--marian-tc-big": MarianSentencePiece,
           "tc-big-without-tokenizer-config": MarianSentencePiece,
-          "tiny--bart": TokenizersFile, "tiny--distilbart-hub": TokenizersFile, "generic-word-level": TokenizersFile}
+          "tiny--bart": TokenizersFile, "tiny--distilbart-hub": TokenizersFile, "generic-word-level": TokenizersFile,
+          "tiny--nllb": NllbTokenizersFile, "tiny--nllb-hub": NllbTokenizersFile}
 HOSTILE = [
     ">>fra<< bonjour", ">>eng<<", ">>x<< y", "a >>deu<< b", ">>", "a<<b", "</s> x <mask> y eng_Latn <pad> <unk> <s>",
     "  spaced  out  ", "", "émoji 🙂 ٣٤٥ ۱۲۳ \u200c zwnj \u200f rlm", "It's a test , isn't it ? Yes !",
@@ -104,13 +105,37 @@ def test_decoding_equals_transformers(pair: tuple) -> None:
                 assert fast.decode(ids, **flags) == reference.decode(ids, **flags), (ids, flags)
 
 
-def test_nllb_is_read_by_transformers(tiny_models: Path) -> None:
-    """NLLB's template follows `src_lang`: left to transformers, behind the same interface."""
-    tokenizer = load_tokenizer(_model_dir(tiny_models, "tiny--nllb-hub"))
+@pytest.mark.parametrize("name", ["tiny--nllb", "tiny--nllb-hub", "legacy-behaviour"])
+def test_nllb_templates_follow_src_lang_as_transformers_does(tiny_models: Path, tmp_path: Path, name: str) -> None:
+    """`[code] text </s>` for the language set last (the pulled config's `src_lang: null`: eng_Latn), or
+    `text </s> [code]` under `legacy_behaviour`; the same ids as transformers' NllbTokenizer either way."""
+    directory = _model_dir(tiny_models, "tiny--nllb" if name == "legacy-behaviour" else name)
+    if name == "legacy-behaviour":
+        directory = shutil.copytree(directory, tmp_path / "model")
+        config = json.loads((directory / "tokenizer_config.json").read_text(encoding="utf-8"))
+        (directory / "tokenizer_config.json").write_text(json.dumps({**config, "legacy_behaviour": True}),
+                                                         encoding="utf-8")
+    ours, reference = load_tokenizer(directory), TransformersTokenizer(directory)
+    assert isinstance(ours, NllbTokenizersFile)
+    assert ours.template() == reference.template()  # the config's own src_lang
+    for code in ("pes_Arab", "arb_Arab", "eng_Latn"):
+        ours.src_lang = reference.src_lang = code
+        assert ours.template() == reference.template()
+        texts = _texts()[:5]
+        assert [ours.template()[0] + row + ours.template()[1] for row in ours.encode_text(texts)] == \
+            reference._hf(texts)["input_ids"]
+    expected = ([], [ours.eos_token_id, ours.convert_tokens_to_ids("eng_Latn")]) if name == "legacy-behaviour" \
+        else ([ours.convert_tokens_to_ids("eng_Latn")], [ours.eos_token_id])
+    assert ours.template() == expected
+
+
+def test_an_nllb_layout_without_tokenizer_json_is_left_to_transformers(tiny_models: Path, tmp_path: Path) -> None:
+    directory = shutil.copytree(_model_dir(tiny_models, "tiny--nllb-hub"), tmp_path / "model")
+    (directory / "tokenizer.json").unlink()
+    tokenizer = load_tokenizer(directory)
     assert isinstance(tokenizer, TransformersTokenizer)
     tokenizer.src_lang = "pes_Arab"
-    prefix, suffix = tokenizer.template()
-    assert prefix == [tokenizer.convert_tokens_to_ids("pes_Arab")] and suffix == [tokenizer.eos_token_id]
+    assert tokenizer.template() == ([tokenizer.convert_tokens_to_ids("pes_Arab")], [tokenizer.eos_token_id])
 
 
 def test_reading_the_default_models_tokenizers_imports_no_transformers(tiny_models: Path) -> None:
@@ -134,11 +159,13 @@ def test_a_marian_layout_with_more_special_tokens_is_left_to_transformers(tiny_m
     assert isinstance(load_tokenizer(directory), TransformersTokenizer)
 
 
-def test_a_digest_with_the_default_model_shapes_on_ctranslate2_imports_neither_transformers_nor_torch(
-    tiny_models: Path, tmp_path: Path
+@pytest.mark.parametrize("translator", ["tiny-marian-tc-big", "tiny-nllb-hub"])
+def test_a_digest_on_ctranslate2_imports_neither_transformers_nor_torch(
+    tiny_models: Path, tmp_path: Path, translator: str
 ) -> None:
-    """Marian translators and the distilbart summarizer (the lock's defaults, as pulled), CTranslate2 copies:
-    the whole first run, tokenizers included, stays clear of the 3-second transformers/torch import."""
+    """The lock's default shapes (Marian translators and the distilbart summarizer, as pulled) or NLLB as pulled
+    (`--model`), CTranslate2 copies: the whole first run, tokenizers included, stays clear of the 3-second
+    transformers/torch import."""
     from modelstore.convert import convert_model
     from modelstore.lock import load_lock
     from tests.tiny_models import product_shaped_lock
@@ -147,7 +174,7 @@ def test_a_digest_with_the_default_model_shapes_on_ctranslate2_imports_neither_t
     shutil.copytree(tiny_models / "home", home)
     lock_path = product_shaped_lock(tiny_models, tmp_path / "models.lock")
     lock = load_lock(lock_path)
-    for alias in ("tiny-marian-tc-big", "tiny-distilbart-hub"):
+    for alias in (translator, "tiny-distilbart-hub"):
         convert_model(lock.get(alias), "int8", home)
     probe = ("import atexit, sys; atexit.register(lambda: print('heavy', sorted({'torch', 'transformers'} & "
              "set(sys.modules)))); from cli import app; sys.argv = ['mtdigest', *sys.argv[1:]]; app()")
@@ -155,9 +182,10 @@ def test_a_digest_with_the_default_model_shapes_on_ctranslate2_imports_neither_t
            "MTDIGEST_CACHE": str(tmp_path / "cache.sqlite"), "HF_HUB_OFFLINE": "1"}
     seed = next(path for path in seed_files() if path.name.startswith("003_"))  # Persian: the tc-big layout
     run = subprocess.run([sys.executable, "-c", probe, "digest", str(seed), "-o", str(tmp_path / "out"), "--fast",
-                          "--engine", "ctranslate2", "-q"], env=env, capture_output=True, text=True,
+                          "--engine", "ctranslate2", "--model", translator, "-q"], env=env, capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip().splitlines()[-1] == "heavy []"
     record = json.loads(next((tmp_path / "out").glob("0*.json")).read_text(encoding="utf-8"))
     assert record["models"]["translate"]["engine"] == record["models"]["summarize"]["engine"] == "ctranslate2"
+    assert record["models"]["translate"]["alias"] == translator
