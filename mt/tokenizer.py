@@ -226,7 +226,12 @@ class NllbTokenizersFile(TokenizersFile):
             raise ValueError(f"{model_dir}: no tokenizer.json")
         super().__init__(model_dir, settings, bart=True)
         added = self._backend.get_added_tokens_decoder()
-        self.all_special_ids = sorted({*self.all_special_ids, *(i for i, token in added.items() if token.special)})
+        # The language codes: the file's special added tokens, and those the configs list (the pulled repo's
+        # special_tokens_map.json, under a tokenizer_config.json whose `additional_special_tokens` is null).
+        listed = [_content(token) for source in (_read_json(model_dir / "special_tokens_map.json"), settings)
+                  for key in ("additional_special_tokens", "extra_special_tokens") for token in source.get(key) or []]
+        codes = {self._backend.token_to_id(token) for token in listed if token} - {None}
+        self.all_special_ids = sorted({*self.all_special_ids, *codes, *(i for i, t in added.items() if t.special)})
         self._legacy = bool(settings.get("legacy_behaviour", False))
         self.src_lang = settings.get("src_lang") or "eng_Latn"
 
