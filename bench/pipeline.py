@@ -450,14 +450,14 @@ def main(argv: list[str] | None = None) -> int:
     seeds = [str(p) for p in sorted(SEEDS.glob("*.txt"))]
     print(f"\nlock {lock}\nhome {bench_summarize.home_dir(cache)}\noutputs {work}")
     beams = [b.strip() for b in args.beams.split(",") if b.strip()]
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     print(f"modes {args.modes}; translation beams {', '.join(beams)} (fast: the CLI's --fast, greedy "
           f"summaries too); today: outputs cut at {args.mt_ratio} x source tokens, retries counted; realistic: "
           f"{args.realistic_ratio} x, no retries; summaries beam 2 unless --fast, stopping at "
-          f"{', '.join(f'{summary_length(args, m)} ({m})' for m in args.modes.split(','))} length; "
+          f"{', '.join(f'{summary_length(args, m)} ({m})' for m in modes)} length; "
           f"translator {map_note}; engine {args.engine}; {len(os.sched_getaffinity(0))} CPU cores; load average "
           f"{os.getloadavg()[0]:.2f}\n")
     results: dict[str, list[dict]] = {}
-    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     try:
         for round_ in range(args.rounds):
             for mode in modes:

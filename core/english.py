@@ -19,6 +19,7 @@ _CLOSERS = "\"'”’)]"
 # opening quote) follow.
 _BOUNDARY = re.compile(rf"[.!?][{BIDI_MARKS}{re.escape(_CLOSERS)}]*(?=\s+[{BIDI_MARKS}]*[\"'“‘(\[]?[{BIDI_MARKS}]*[A-Z0-9])")
 
+
 def split_english(text: str) -> list[str]:
     """Sentences of English prose, keeping abbreviations and initials whole.
 
