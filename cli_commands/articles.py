@@ -166,7 +166,7 @@ def summarize(
     settings: TranslateSettings,
 ) -> None:
     """English summaries linked to their supporting sentences (source articles are translated first)."""
-    from summarize.pipeline import SummarizeRequest, run_summarize
+    from digest.summarize_job import SummarizeRequest, run_summarize
 
     formats = parse_formats(fmt, ("json", "md"))
     if method not in ("abstractive", "extractive"):

@@ -19,7 +19,7 @@ cache_app = typer.Typer(help="The translation cache (SQLite; MTDIGEST_CACHE to m
 @reports_errors
 def cache_stats(as_json: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False) -> None:
     """Where the cache is, how many sentences it holds per model, and its size on disk."""
-    from mt.cache import TranslationCache
+    from seq2seq.cache import TranslationCache
 
     cache = TranslationCache()
     stats = cache.stats()
@@ -42,7 +42,7 @@ def cache_clear(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
 ) -> None:
     """Delete every cached translation (the next run translates again); asks first unless --yes."""
-    from mt.cache import TranslationCache
+    from seq2seq.cache import TranslationCache
 
     cache = TranslationCache()
     entries = cache.stats().entries

@@ -37,7 +37,7 @@ def calibrate(
     """For each confidence threshold: how many flagged sentences are bad (precision), what share of the bad ones
     are flagged (recall); and the threshold to use."""
     from mt.calibrate import calibrate as run_calibrate
-    from mt.calibrate import read_pairs
+    from ingest.references import read_pairs
 
     sources, references = list(source or []), list(reference or [])
     if len(sources) != len(references):

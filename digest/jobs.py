@@ -19,7 +19,7 @@ from ingest import read_inputs
 from ingest.readers import read_file
 from modelstore.lock import Lock, ModelEntry
 from core.article import Article, article_error, unique_ids
-from mt.cache import TranslationCache
+from seq2seq.cache import TranslationCache
 from core.errors import InputError, MtdigestError, OutputError
 from core.output import check_writable, write_atomic
 from mt.pipeline import JobReport, TranslateSettings, TranslationSession, untranslated

@@ -255,23 +255,34 @@ def read_path(path: Path, display: str | None = None) -> Iterator[Article | Inpu
     yield from read_bytes(data, where, path.stem, kind)
 
 
-def read_inputs(inputs: Sequence[str], *, stdin: BinaryIO | None = None) -> Iterator[Article | InputError]:
-    """Every article in `inputs` (files, directories, `-` for standard input), in order.
+def _read_stdin(data: bytes) -> Iterator[Article | InputError]:
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    kind = "json-or-jsonl" if head in (b"{", b"[") else None
+    yield from read_bytes(data, "-", content_id(data), kind)
+
+
+def read_inputs(
+    inputs: Sequence[str],
+    *,
+    stdin: BinaryIO | None = None,
+    read_stdin: Callable[[bytes], Iterator[Article | InputError]] = _read_stdin,
+    read_one: Callable[[Path, str], Iterator[Article | InputError]] = read_path,
+) -> Iterator[Article | InputError]:
+    """Every article in `inputs` (files, directories, URLs, `-` for standard input), in order.
 
     Yields an `Article` per article and an `InputError` (not raised) per input or
     record that cannot be used, so that the rest of a batch still goes through.
+    `read_stdin` / `read_one` read standard input's bytes and one file (a job that also reads its own JSON
+    back passes its own).
     """
     for item in inputs:
         if item == "-":
-            stream = stdin if stdin is not None else sys.stdin.buffer
             try:
-                data = read_limited(stream)
+                data = read_limited(stdin if stdin is not None else sys.stdin.buffer)
             except TooLarge as error:
                 yield InputError("-", str(error))
                 continue
-            head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-            kind = "json-or-jsonl" if head in (b"{", b"[") else None
-            yield from read_bytes(data, "-", content_id(data), kind)
+            yield from read_stdin(data)
             continue
         if is_url(item):
             yield from read_url(item)
@@ -282,8 +293,8 @@ def read_inputs(inputs: Sequence[str], *, stdin: BinaryIO | None = None) -> Iter
             if not files:
                 yield InputError(item, "directory holds no .txt, .html, .json or .jsonl files")
             for file in files:
-                yield from read_path(file)
+                yield from read_one(file, str(file))
         elif not path.exists():
             yield InputError(item, missing_reason(path))
         else:
-            yield from read_path(path, item)
+            yield from read_one(path, item)

@@ -10,42 +10,16 @@ from __future__ import annotations
 import functools
 import math
 from abc import ABC, abstractmethod
-from dataclasses import asdict, dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
-
-from mt.backends import Seq2SeqModel
+from seq2seq.backends import Seq2SeqModel
+from seq2seq.decoding import DecodingOptions
 from core.errors import IntegrityError, UnsupportedLanguage
 
 # Output budget: target tokens allowed per source token, plus a constant, so that
 # no translation is cut by a fixed default like max_length=200 or 256.
 OUTPUT_TOKENS_PER_SOURCE_TOKEN = 2.0
 OUTPUT_TOKENS_EXTRA = 16
-
-
-@dataclass(frozen=True)
-class DecodingOptions:
-    """Decoding settings; part of the cache key and of every output's signature.
-
-    Greedy by default (issue 23): on 2 cores beam 4 makes an article's translation 2.5-3x slower (bench/README.md,
-    `decoding.py`), for a gain no published evaluation of the default translators quantifies; `--beam 4` is how
-    their published scores were decoded."""
-
-    beam_size: int = 1
-    no_repeat_ngram_size: int = 0
-    repetition_penalty: float = 1.0
-    length_penalty: float = 1.0
-
-    def stricter(self) -> DecodingOptions:
-        """Settings for the one retry of a degenerate output: block repeats hard."""
-        return replace(
-            self,
-            no_repeat_ngram_size=self.no_repeat_ngram_size or 3,
-            repetition_penalty=max(self.repetition_penalty, 1.3),
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _as_text(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mt.backends import CTranslate2Model
+from seq2seq.backends import CTranslate2Model
 from mt.engine import DecodingOptions, Scored, TranslationEngine, output_budget
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from mt.backends import TransformersModel
+from seq2seq.backends import TransformersModel
 from mt.engine import DecodingOptions, TranslationEngine, output_budget
 
 

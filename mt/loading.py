@@ -1,4 +1,4 @@
-"""Load a translation engine for a lock entry, once per process (see `mt.backends`)."""
+"""Load a translation engine for a lock entry, once per process (see `seq2seq.backends`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from modelstore.lock import ModelEntry
-from mt.backends import LazyModel, resolve_engine
+from seq2seq.backends import LazyModel, resolve_engine
 from mt.engine import TranslationEngine
 
 

@@ -19,8 +19,8 @@ from modelstore.convert import QUANTIZATIONS
 from modelstore.ensure import ensure_models
 from modelstore.lock import Lock, ModelEntry, load_lock, parse_choice
 from core.article import Article, article_error
-from mt.backends import ENGINES, TRANSFORMERS_PRECISIONS
-from mt.cache import TranslationCache
+from seq2seq.backends import ENGINES, TRANSFORMERS_PRECISIONS
+from seq2seq.cache import TranslationCache
 from mt.engine import DecodingOptions
 from core.errors import MtdigestError, UsageError
 from mt.glossary import load_glossary

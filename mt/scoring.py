@@ -8,7 +8,7 @@ that gave them.
 
 from __future__ import annotations
 
-from mt.backends import halving_on_oom
+from seq2seq.backends import halving_on_oom
 from mt.batching import batches_by_tokens
 from mt.engine import Scored, TranslationEngine
 

@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 from core.article import Article, Flag
-from mt.backends import halving_on_oom
+from seq2seq.backends import halving_on_oom
 from mt.batching import batches_by_tokens
-from mt.cache import TranslationCache, cache_key
+from seq2seq.cache import TranslationCache, cache_key
 from mt.clauses import split_for_model
 from mt.qa.checks import check_article
 from mt.qa.degenerate import degeneration

@@ -3,17 +3,35 @@
 Readers of the source language can then check the summary against the article in
 their own language; NLLB is many-to-many, so the loaded translation engine does it
 with English as the source (`eng_Latn`) and the article's language as the target.
+The engine is passed in (mt's engines satisfy `BackTranslator`): summarization never imports translation.
 """
 
 from __future__ import annotations
 
-from mt.engine import DecodingOptions, TranslationEngine
+from typing import Any, Protocol
+
 from core.errors import MtdigestError
+from modelstore.lock import ModelEntry
+from seq2seq.decoding import DecodingOptions
+
+
+class BackTranslator(Protocol):
+    """What back-translation needs of a loaded translation engine."""
+
+    entry: ModelEntry
+
+    def translate(self, texts: list[str], language: str, options: DecodingOptions, target: str = "en") -> list[str]:
+        """`texts` in `language` translated into `target`."""
+        ...
+
+    def describe(self) -> dict[str, Any]:
+        """The model, engine and settings, for the output's signature."""
+        ...
 
 
 def back_translate(
     texts: list[str],
-    engine: TranslationEngine,
+    engine: BackTranslator,
     language: str,
     options: DecodingOptions | None = None,
 ) -> list[str]:

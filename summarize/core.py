@@ -16,9 +16,9 @@ from typing import Any
 from core.article import Article, Flag, Summary, SummarySentence, article_error
 from core.english import split_english
 from modelstore.lock import ModelEntry
-from mt.cache import TranslationCache
-from mt.engine import DecodingOptions, TranslationEngine
-from summarize.backtranslate import back_translate
+from seq2seq.cache import TranslationCache
+from seq2seq.decoding import DecodingOptions
+from summarize.backtranslate import BackTranslator, back_translate
 from summarize.chunking import MapReduceTrace, summarize_long
 from summarize.engine import Limits, Summarizer, SummaryOptions
 from summarize.extractive import ExtractiveOptions, select_sentences
@@ -37,7 +37,7 @@ def summarize(
     method: str = "abstractive",
     sentences: int | None = None,
     ratio: float | None = None,
-    back_translator: TranslationEngine | None = None,
+    back_translator: BackTranslator | None = None,
     options: SummaryOptions | None = None,
     extractive_options: ExtractiveOptions | None = None,
     back_options: DecodingOptions | None = None,

@@ -2,7 +2,7 @@
 
 Two back ends share this interface, as the translation engines do: PyTorch
 transformers, and CTranslate2 when `mtdigest models convert` has made a copy
-(chosen by `load_summarizer` exactly like `mt.loading.load_translator`, through `mt.backends`).
+(chosen by `load_summarizer` exactly like `mt.loading.load_translator`, through `seq2seq.backends`).
 Inputs must fit the model's window; `summarize.chunking` makes sure they do.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 
 from modelstore.ensure import EXTRACTIVE_HINT
 from modelstore.lock import ModelEntry
-from mt.backends import LazyModel, Seq2SeqModel, halving_on_oom, resolve_engine
+from seq2seq.backends import LazyModel, Seq2SeqModel, halving_on_oom, resolve_engine
 from core.errors import ModelMissing
 
 DEFAULT_WINDOW = 1024

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mt.backends import CTranslate2Model
+from seq2seq.backends import CTranslate2Model
 from summarize.engine import Limits, Summarizer, SummaryOptions
 
 

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from mt.backends import Seq2SeqModel
+from seq2seq.backends import Seq2SeqModel
 from mt.engine_ctranslate2 import CTranslate2Engine
 from mt.engine_transformers import TransformersEngine
 from summarize.engine_ctranslate2 import CTranslate2Summarizer

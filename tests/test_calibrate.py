@@ -11,8 +11,6 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from mt.calibrate import read_pairs, read_tsv
-from core.errors import InputError
 from mt.qa.calibration import THRESHOLDS, explain, suggest_threshold, threshold_row, threshold_rows
 
 # (confidence, chrF++): three bad translations (chrF++ < 40), one of them with no confidence (empty output).
@@ -42,25 +40,6 @@ def test_counts_grow_with_the_threshold_and_the_best_f1_is_suggested() -> None:
     assert "--review-below 0.65" in explain(best, len(POINTS))
     assert suggest_threshold(threshold_rows([(0.5, 90.0), (0.7, 80.0)])) is None
     assert "nothing to tune on" in explain(None, 2)
-
-
-def test_reference_files_are_read_and_bad_ones_reported(tmp_path: Path) -> None:
-    good = tmp_path / "good.tsv"
-    good.write_text("سلام\tHello\n\nقیمت‌ها\tPrices\n", encoding="utf-8")
-    assert [(p.source, p.reference, p.where) for p in read_tsv(good)] == [
-        ("سلام", "Hello", f"{good}:1"), ("قیمت‌ها", "Prices", f"{good}:3")]
-    bad = tmp_path / "bad.tsv"
-    bad.write_text("سلام\tHello\nno tab here\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"bad\.tsv:2: expected source<TAB>reference"):
-        read_tsv(bad)
-    src, ref, short = tmp_path / "src.txt", tmp_path / "ref.txt", tmp_path / "short.txt"
-    src.write_text("یک\nدو\n", encoding="utf-8")
-    ref.write_text("One\nTwo\n", encoding="utf-8")
-    short.write_text("One\n", encoding="utf-8")
-    pairs, failed = read_pairs([bad, good], [(src, ref), (src, short), (tmp_path / "gone.txt", ref)])
-    assert [p.reference for p in pairs] == ["Hello", "Prices", "One", "Two"]
-    assert [str(e).split(":")[0] for e in failed] == [str(bad), str(src), str(tmp_path / "gone.txt")]
-    assert "2 lines, but" in str(failed[1])
 
 
 @pytest.fixture()

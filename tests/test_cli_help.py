@@ -37,7 +37,7 @@ def test_commands_that_run_no_model_import_neither_torch_nor_transformers() -> N
     import subprocess
     import sys
 
-    code = ("import sys; import cli, digest.jobs, digest.brief, digest.batch, summarize.pipeline, digest.compare_job; "
+    code = ("import sys; import cli, digest.jobs, digest.brief, digest.batch, digest.summarize_job, digest.compare_job; "
             "heavy = sorted({'torch', 'transformers', 'ctranslate2'} & set(sys.modules)); print(heavy); "
             "sys.exit(1 if heavy else 0)")
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT,

@@ -15,7 +15,7 @@ import pytest
 from modelstore.convert import convert_model
 from modelstore.lock import load_lock
 from core.article import Article, Paragraph, Sentence, Title
-from mt.cache import TranslationCache
+from seq2seq.cache import TranslationCache
 from mt.engine import DecodingOptions, TranslationEngine, confidence, output_budget
 from mt.loading import load_translator
 from mt.translate import TranslateOptions, signature, translate_articles

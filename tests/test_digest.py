@@ -42,12 +42,12 @@ def digests(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Pa
 def test_a_fully_cached_digest_never_loads_the_translation_weights(
     digests: Path, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import mt.backends
+    import seq2seq.backends
 
     opened: list[str] = []
     for name in ("open_ctranslate2", "open_transformers"):
-        real = getattr(mt.backends, name)
-        monkeypatch.setattr(mt.backends, name, lambda *a, _real=real, _name=name, **k: (opened.append(_name),
+        real = getattr(seq2seq.backends, name)
+        monkeypatch.setattr(seq2seq.backends, name, lambda *a, _real=real, _name=name, **k: (opened.append(_name),
                                                                                           _real(*a, **k))[1])
     args = ["digest", str(SEEDS), "-o", str(tmp_path / "again"), "--fast", "--method", "extractive", "-q"]
     result = CliRunner().invoke(app, args, env=env)  # every sentence is in the cache the `digests` run filled

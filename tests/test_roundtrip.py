@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from cli import app
 from modelstore.lock import load_lock
 from core.article import Article, Paragraph, Sentence, Title
-from mt.cache import TranslationCache
+from seq2seq.cache import TranslationCache
 from mt.engine import DecodingOptions, TranslationEngine
 from mt.loading import load_translator
 from mt.qa.roundtrip import add_roundtrip_chrf, roundtrip_models

@@ -1,7 +1,7 @@
 """Model files are data, never code: no weights file is unpickled with code in it, no model's own Python runs.
 
 Each attack plants a payload that would create a marker file if it ever ran, and checks that it did
-not, through every way mtdigest loads a model: the transformers back end (`mt.backends`), a full
+not, through every way mtdigest loads a model: the transformers back end (`seq2seq.backends`), a full
 `load_translator` from a lock whose hashes match the planted files, and `models convert`
 (CTranslate2's converter). Article ids, which name output files and the links between them, cannot
 escape the output directory or become script links. Path traversal on `models import` is covered in
@@ -28,7 +28,7 @@ from cli import app
 from modelstore.convert import _convert
 from modelstore.lock import LockedFile, ModelEntry, load_lock
 from modelstore.store import model_dir
-from mt.backends import Seq2SeqModel, open_transformers
+from seq2seq.backends import Seq2SeqModel, open_transformers
 from core.errors import MtdigestError
 from mt.loading import load_translator
 

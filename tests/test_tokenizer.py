@@ -1,4 +1,4 @@
-"""mt.tokenizer: Marian and BART tokenizers read without transformers give exactly transformers' ids and text."""
+"""seq2seq.tokenizer: Marian and BART tokenizers read without transformers give exactly transformers' ids and text."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mt.tokenizer import MarianSentencePiece, NllbTokenizersFile, TokenizersFile, TransformersTokenizer, load_tokenizer
+from seq2seq.tokenizer import MarianSentencePiece, NllbTokenizersFile, TokenizersFile, TransformersTokenizer, load_tokenizer
 from tests.tiny_models import seed_files
 
 # Every layout of the test models (as saved today and as the pinned repos are pulled), and a generic
@@ -140,7 +140,7 @@ def test_an_nllb_layout_without_tokenizer_json_is_left_to_transformers(tiny_mode
 
 def test_reading_the_default_models_tokenizers_imports_no_transformers(tiny_models: Path) -> None:
     code = (
-        "import sys; from pathlib import Path; from mt.tokenizer import load_tokenizer\n"
+        "import sys; from pathlib import Path; from seq2seq.tokenizer import load_tokenizer\n"
         f"for d in {[str(_model_dir(tiny_models, name)) for name in sorted(DIRECT) if name.startswith('tiny')]!r}:\n"
         "    load_tokenizer(Path(d)).encode_text(['سلام'])\n"
         "print(sorted(m for m in ('transformers', 'torch') if m in sys.modules))\n"

@@ -17,13 +17,13 @@ from modelstore.lock import Lock, load_lock
 from modelstore.convert import convert_model
 from core.article import Article, Paragraph, Sentence, Title
 from mt.batching import batches_by_tokens
-from mt.cache import TranslationCache
+from seq2seq.cache import TranslationCache
 from mt.clauses import split_for_model
 from mt.qa.degenerate import degeneration
 from mt.engine import DecodingOptions, TranslationEngine, output_budget
 from core.errors import InputError, ModelMissing, UnsupportedLanguage
 from mt.glossary import load_glossary
-from mt.backends import find_converted
+from seq2seq.backends import find_converted
 from mt.loading import load_translator
 from mt.translate import TranslateOptions, translate_articles
 from tests.tiny_models import TRANSLATORS
@@ -163,7 +163,7 @@ def test_a_multi_target_marian_model_gets_its_target_token_first(
 
 
 def test_the_target_token_is_part_of_the_cache_key(engines: dict) -> None:
-    from mt.cache import cache_key
+    from seq2seq.cache import cache_key
 
     model = {"alias": "m", "revision": "r"}
     assert cache_key(model, {}, "fa", "x") != cache_key({**model, "target_token": ">>eng<<"}, {}, "fa", "x")

@@ -19,7 +19,7 @@ from typing import Any
 from modelstore.lock import Lock, ModelEntry
 from core.article import Article, Sentence
 from mt.batching import batches_by_tokens
-from mt.cache import TranslationCache, cache_key
+from seq2seq.cache import TranslationCache, cache_key
 from mt.engine import DecodingOptions, TranslationEngine
 
 QE_METHODS = ("none", "roundtrip")

@@ -27,7 +27,7 @@ from modelstore.vmap import vmap_id
 from core.errors import IntegrityError, ModelMissing
 
 if TYPE_CHECKING:
-    from mt.tokenizer import Tokenizer
+    from seq2seq.tokenizer import Tokenizer
 
 
 @functools.cache
@@ -71,8 +71,8 @@ class Seq2SeqModel:
     @functools.cached_property
     def tokenizer(self) -> Tokenizer:
         """Read on first use, like the weights: a job whose sentences and summaries all come from the cache reads
-        no tokenizer; Marian and BART tokenizers are read without transformers (`mt.tokenizer`)."""
-        from mt.tokenizer import load_tokenizer
+        no tokenizer; Marian and BART tokenizers are read without transformers (`seq2seq.tokenizer`)."""
+        from seq2seq.tokenizer import load_tokenizer
 
         return load_tokenizer(self.model_dir)
 

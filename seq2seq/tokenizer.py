@@ -244,7 +244,7 @@ class TransformersTokenizer:
     """transformers' own tokenizer (`AutoTokenizer`) for the models the two readers above do not cover."""
 
     def __init__(self, model_dir: Path) -> None:
-        from mt.backends import quiet_transformers
+        from seq2seq.backends import quiet_transformers
 
         quiet_transformers()
         from transformers import AutoTokenizer

@@ -9,27 +9,23 @@ to get it — and, for the summarizer, that `--method extractive` needs none.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.article import content_id
-from ingest.readers import (
-    JSON_SUFFIXES, JSONL_SUFFIXES, TooLarge, files_under, is_url, missing_reason, read_bytes, read_file,
-    read_limited, read_path, read_url,
-)
+from core.article import Article, article_error, content_id, unique_ids
+from core.errors import InputError, MtdigestError
+from core.output import check_writable, write_atomic
+from ingest.readers import JSON_SUFFIXES, JSONL_SUFFIXES, read_bytes, read_file, read_inputs, read_path
 from modelstore.ensure import ensure_models
 from modelstore.lock import Lock, ModelEntry, load_lock
-from core.article import Article, article_error, unique_ids
-from mt.engine import DecodingOptions, TranslationEngine
-from core.errors import InputError, MtdigestError
+from mt.engine import TranslationEngine
 from mt.loading import load_translator
-from core.output import check_writable, write_atomic
 from mt.pipeline import JobReport, TranslateSettings, choose_translators, translate_inputs
 from mt.progress import SUMMARIZE, Progress
 from mt.translate import pass_through
+from seq2seq.decoding import DecodingOptions
 from summarize.core import METHODS, summarize
 from summarize.engine import Summarizer, SummaryOptions, load_summarizer
 from summarize.length import target_sentences
@@ -159,29 +155,8 @@ def _load_back_translators(lock: Lock, request: SummarizeRequest, languages: set
 
 def read_articles(inputs: Sequence[str]) -> Iterator[Article | InputError]:
     """Like `ingest.read_inputs`, and article JSON (`schema_version`, e.g. from `mtdigest translate`) is read back as is."""
-    for item in inputs:
-        if item == "-":
-            try:
-                data = read_limited(sys.stdin.buffer)
-            except TooLarge as error:
-                yield InputError("-", str(error))
-                continue
-            yield from _read_data(data, "-", content_id(data), None)
-            continue
-        if is_url(item):
-            yield from read_url(item)
-            continue
-        path = Path(item)
-        if path.is_dir():
-            files = files_under(path)
-            if not files:
-                yield InputError(item, "directory holds no .txt, .html, .json or .jsonl files")
-            for file in files:
-                yield from _read_file(file, str(file))
-        elif not path.exists():
-            yield InputError(item, missing_reason(path))
-        else:
-            yield from _read_file(path, item)
+    return read_inputs(inputs, read_stdin=lambda data: _read_data(data, "-", content_id(data), None),
+                       read_one=_read_file)
 
 
 def _read_file(path: Path, where: str) -> Iterator[Article | InputError]:
