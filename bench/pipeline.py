@@ -325,7 +325,7 @@ def load_models(cache: Path, vmap_tokens: int, realistic_ratio: float):
 def child(args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     import mt.translate
-    from cli_commands.common import translate_settings
+    from cli_commands.options import translate_settings
     from digest.jobs import SummarySettings, run_digest
 
     # Random weights are a broken model by the product's own test (every output degenerate): time the work.

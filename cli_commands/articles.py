@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from rich.table import Table
 
-from cli_commands.common import (
+from cli_commands.bars import progress_bars
+from cli_commands.common import finish, reports_errors, say, stderr, stdout, usage_error
+from cli_commands.options import (
     InputsArg,
     MaxInputOpt,
     OutputOpt,
@@ -19,16 +21,9 @@ from cli_commands.common import (
     RatioOpt,
     SentencesOpt,
     check_summary_length,
-    finish,
     input_limit,
     parse_formats,
-    progress_bars,
-    reports_errors,
-    say,
-    stderr,
-    stdout,
     translation_options,
-    usage_error,
     with_qe,
 )
 from cli_commands.fetch import reading_urls

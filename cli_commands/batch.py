@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from cli_commands.common import (
+from cli_commands.common import reports_errors, say, stderr
+from cli_commands.options import (
     InputsArg,
     OutputOpt,
     QeOpt,
@@ -17,9 +18,6 @@ from cli_commands.common import (
     SentencesOpt,
     check_summary_length,
     parse_formats,
-    reports_errors,
-    say,
-    stderr,
     translation_options,
     with_qe,
 )

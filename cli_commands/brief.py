@@ -8,18 +8,9 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from cli_commands.common import (
-    QeOpt,
-    QuietOpt,
-    finish,
-    parse_formats,
-    progress_bars,
-    reports_errors,
-    stderr,
-    translation_options,
-    usage_error,
-    with_qe,
-)
+from cli_commands.bars import progress_bars
+from cli_commands.common import finish, reports_errors, stderr, usage_error
+from cli_commands.options import QeOpt, QuietOpt, parse_formats, translation_options, with_qe
 from cli_commands.fetch import DelayOpt, FeedsOpt, MaxPerFeedOpt, fetch_sources, tell_fetched
 
 

@@ -7,10 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli_commands.common import (
-    reports_errors,
-    stdout,
-)
+from cli_commands.common import reports_errors, stdout
 
 cache_app = typer.Typer(help="The translation cache (SQLite; MTDIGEST_CACHE to move it).", no_args_is_help=True)
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from rich.table import Table
 
-from cli_commands.common import reports_errors, stderr, stdout, translation_options, usage_error
+from cli_commands.common import reports_errors, stderr, stdout, usage_error
+from cli_commands.options import translation_options
 
 if TYPE_CHECKING:
     from mt.calibrate import Calibration

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from cli_commands.common import QuietOpt, reports_errors, say, stderr, usage_error
+from cli_commands.common import reports_errors, say, stderr, usage_error
+from cli_commands.options import QuietOpt
 
 if TYPE_CHECKING:
     from fetch import FetchReport, PoliteClient

@@ -11,14 +11,9 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from cli_commands.common import (
-    LockOption,
-    pull_bars,
-    reports_errors,
-    say,
-    stderr,
-    stdout,
-)
+from cli_commands.bars import pull_bars
+from cli_commands.common import reports_errors, say, stderr, stdout
+from cli_commands.options import LockOption
 from modelstore.lock import load_lock
 from modelstore.store import model_state, models_home
 from core.errors import MtdigestError

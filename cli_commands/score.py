@@ -10,7 +10,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from cli_commands.common import reports_errors, stdout, translation_options
+from cli_commands.common import reports_errors, stdout
+from cli_commands.options import translation_options
 
 if TYPE_CHECKING:
     from mt.pipeline import TranslateSettings

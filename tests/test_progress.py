@@ -14,7 +14,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from cli import app
-from cli_commands.common import progress_bars
+from cli_commands.bars import progress_bars
 from digest.jobs import SummarySettings, run_digest, run_translate
 from ingest import read_inputs
 from core.article import Article

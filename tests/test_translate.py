@@ -567,7 +567,7 @@ def test_the_ctranslate2_engine_decodes_english_with_the_map_and_the_signature_s
 
 
 def test_default_decoding_is_greedy_translation_with_beam_2_summaries_and_fast_makes_both_greedy() -> None:
-    from cli_commands.common import TRANSLATION_OPTIONS, translate_settings
+    from cli_commands.options import TRANSLATION_OPTIONS, translate_settings
     from digest.jobs import SummarySettings
 
     defaults = {name: default for name, _, default in TRANSLATION_OPTIONS}
