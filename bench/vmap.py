@@ -21,6 +21,9 @@ interleaved so that other load on the machine hits them alike:
                           own output, with the map a forced-decoding pass adds the confidences: together, what
                           the product pays either way (`CTranslate2Engine.MAP_MIN_VOCABULARY` chooses)
 
+With three or more raw rows it also fits time per token = fixed + slope x candidates (`map_ceiling`): the
+fixed part is what no map removes, so full / fixed is the speed-up of an empty map, the most any map can give.
+
 Tokens/s counts the tokens generated (after the language code). Greedy only. Degeneration retries are off in
 the child (random outputs loop; a trained model's would not), so ours and raw decode the same sentences.
 """
@@ -157,6 +160,20 @@ def child(args: argparse.Namespace) -> None:
                                   "runs": rates, "retried": retried}), flush=True)
 
 
+def map_ceiling(result: dict) -> dict | None:
+    """Fit raw time per token = fixed + slope x candidates over the raw rows (full and every map size, one run):
+    `fixed` is what no vocabulary map removes (encoder, decoder layers, search), so full / fixed bounds the
+    speed-up of any map. None with fewer than three rows (nothing to check the line against)."""
+    points = [(result["vocabulary"] if name == "raw full" else result["map_tokens"][name[4:]], 1000 / rate)
+              for name, rate in result["tok_s"].items() if name.startswith("raw ")]
+    if len(points) < 3:
+        return None
+    slope, fixed = statistics.linear_regression([x for x, _ in points], [y for _, y in points])
+    full_ms = 1000 / result["tok_s"]["raw full"]
+    return {"fixed_ms": fixed, "ms_per_1k_candidates": slope * 1000, "points": len(points),
+            "empty_map": full_ms / fixed}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", default="nllb-600m,tc-big")
@@ -197,6 +214,12 @@ def main(argv: list[str] | None = None) -> int:
         restricted, raw_restricted = r["tok_s"][f"ours vmap {first}"], r["tok_s"][f"raw vmap {first}"]
         print(f"  ours / raw, restricted: {restricted / raw_restricted:.2f}; full: {ours_full / full:.2f} "
               f"(retries: {r['retried']})")
+        ceiling = map_ceiling(r)
+        if ceiling:
+            print(f"  raw time per token = {ceiling['fixed_ms']:.3f} ms + {ceiling['ms_per_1k_candidates']:.4f} ms per "
+                  f"1000 candidates (least squares over {ceiling['points']} raw rows): the most any map can give, "
+                  f"an empty one, is x{ceiling['empty_map']:.2f}")
+            r["ceiling"] = ceiling
     return bench_translate.finish(out, args.json)
 
 
