@@ -29,7 +29,9 @@ _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-_DIGIT_SEPARATORS = re.compile(r"(?<=\d)([٫٬])(?=\d)")
+# Between digits: ٫ is the decimal separator; ٬ and the Arabic comma ، (17،500, 15،00) separate groups or
+# decimals as an ASCII comma does (`mt.qa.numbers.number_value` tells which by the digits after it).
+_DIGIT_SEPARATORS = re.compile(r"(?<=\d)([٫٬،])(?=\d)")
 
 _FA_LETTERS = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "ە": "ه"})
 _AR_LETTERS = str.maketrans({"ی": "ي", "ک": "ك", "ە": "ه"})
@@ -92,7 +94,7 @@ _SPACED_PLURAL = re.compile(f"(?<=[{_ARABIC_LETTER}]) ({_PLURAL})(?![{_ARABIC_LE
 
 
 def to_ascii_digits(text: str) -> str:
-    """Persian and Arabic-Indic digits → ASCII, with ٫ → . and ٬ → , between digits."""
+    """Persian and Arabic-Indic digits → ASCII, with ٫ → . and ٬ or ، → , between digits."""
     text = text.translate(_DIGITS)
     return _DIGIT_SEPARATORS.sub(lambda m: "." if m.group(1) == "٫" else ",", text)
 

@@ -17,6 +17,7 @@ Codes (each `Flag` also carries a short reason):
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from core.normalize import fold
 from core.article import Article, Flag, Sentence
@@ -33,6 +34,9 @@ _ARABIC_SCRIPT = re.compile("[\u0600-\u0605\u0608\u060b\u060e-\u061a\u061d-\u064
                             "\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]+")
 _ARABIC_WORD = re.compile(f"\\S*{_ARABIC_SCRIPT.pattern}\\S*")
 _LATIN_NAME = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z'’.&-]*[A-Za-z0-9]")
+_LATIN_WORD = re.compile(r"[a-z0-9'’.&-]+")
+# A source name this long is still kept when the English respells it by one letter.
+MIN_RESPELLED = 6
 # Quotation marks: guillemets, curly and straight double quotes.
 _QUOTES = [("«", "»"), ("“", "”"), ("„", "“"), ('"', '"')]
 # A quoted span this many words or longer is a quotation; shorter ones are mostly
@@ -55,6 +59,37 @@ def quoted_spans(text: str) -> list[str]:
 def latin_names(text: str) -> list[str]:
     """Latin-script tokens in a source sentence (names, acronyms, product codes)."""
     return [m.group() for m in _LATIN_NAME.finditer(text) if len(m.group()) > 1]
+
+
+def quotations(text: str) -> int:
+    """Quotations in `text`: complete spans, or one when a mark is left open (a quotation that a sentence
+    boundary cut, begun in the sentence before or ending in the next, as FLORES-200 and news split them)."""
+    spans = len(quoted_spans(text))
+    return spans or int(any(mark in text for pair in _QUOTES for mark in pair))
+
+
+def _plain(text: str) -> str:
+    """Lowercase, accents dropped: Haldarsvík and Haldarsvik are one name."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """a and b differ by at most one inserted, deleted or replaced letter."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
+
+
+def name_in(name: str, english: str) -> bool:
+    """Whether the English keeps a Latin-script name of the source: as written, without its accents, or (names
+    of MIN_RESPELLED letters or more) respelled by one letter, as translators do (Hadarsvik, Haldarsvík)."""
+    key, text = _plain(name), _plain(english)
+    if key in text:
+        return True
+    return len(key) >= MIN_RESPELLED and any(_one_edit(key, word) for word in _LATIN_WORD.findall(text))
 
 
 def untranslated(english: str) -> str | None:
@@ -97,7 +132,7 @@ def check_pair(source: str, english: str, language: str | None, glossary: Glossa
         if reason:
             flags.append(Flag(code, reason))
     lower = english.lower()
-    names = [name for name in dict.fromkeys(latin_names(source)) if name.lower() not in lower]
+    names = [name for name in dict.fromkeys(latin_names(source)) if not name_in(name, english)]
     if glossary:
         folded = fold(source)
         names += [f"{t.source} → {t.english}" for t in glossary.terms
@@ -106,9 +141,9 @@ def check_pair(source: str, english: str, language: str | None, glossary: Glossa
     if names:
         flags.append(Flag("name_missing", "; ".join(names)))
     quotes = [q for q in quoted_spans(source) if len(q.split()) >= MIN_QUOTE_WORDS]
-    if quotes and len(quoted_spans(english)) < len(quotes):
+    if quotes and quotations(english) < len(quotes):
         flags.append(Flag("quote_missing", f"{len(quotes)} quotation(s) in the source, "
-                                           f"{len(quoted_spans(english))} in the English: «{quotes[0][:60]}»"))
+                                           f"{quotations(english)} in the English: «{quotes[0][:60]}»"))
     return flags
 
 

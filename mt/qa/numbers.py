@@ -18,9 +18,12 @@ from functools import lru_cache
 
 from core.dates import find_dates
 from core.normalize import fold, to_ascii_digits
+from mt.qa.number_words import source_number_words
 
 _NUMBER = re.compile(r"(?<!\d)\d+(?:[.,/]\d+)*")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# A clock time, 08:30 or 20:30 (two digits after the colon; 3:1 is a ratio).
+_TIME = re.compile(r"(?<![\d:.,])(\d{1,2}):(\d{2})(?![\d:])")
 
 # Scale words after a number: the English may write "5 million" or "5,000,000".
 _SCALES = {
@@ -31,19 +34,6 @@ _SCALES = {
 }
 _SCALE_AFTER = re.compile(r"\s*([^\W\d_]+)")
 
-# Number words: an English number the source spells out is not "added".
-_SOURCE_WORDS = {
-    "یک": 1, "يك": 1, "نخست": 1, "نخستین": 1, "اول": 1, "واحد": 1, "واحدة": 1, "الاول": 1, "الاولى": 1,
-    "دو": 2, "دوم": 2, "اثنان": 2, "اثنين": 2, "اثنتين": 2, "الثاني": 2, "الثانية": 2,
-    "سه": 3, "سوم": 3, "ثلاث": 3, "ثلاثة": 3, "الثالث": 3, "چهار": 4, "چهارم": 4, "اربع": 4, "اربعة": 4,
-    "پنج": 5, "پنجم": 5, "خمس": 5, "خمسة": 5, "شش": 6, "ششم": 6, "ست": 6, "ستة": 6,
-    "هفت": 7, "هفتم": 7, "سبع": 7, "سبعة": 7, "هشت": 8, "هشتم": 8, "ثمان": 8, "ثمانية": 8,
-    "نه": 9, "نهم": 9, "تسع": 9, "تسعة": 9, "ده": 10, "دهم": 10, "عشر": 10, "عشرة": 10,
-    "یازده": 11, "دوازده": 12, "بیست": 20, "عشرين": 20, "سی": 30, "ثلاثين": 30, "چهل": 40, "پنجاه": 50,
-    "صد": 100, "مئة": 100, "مائة": 100, "هزار": 1000, "الف": 1000, "میلیون": 1_000_000, "مليون": 1_000_000,
-    "نیم": 0.5, "نصف": 0.5, "دهه": 10, "قرن": 100,
-}
-_SOURCE_WORDS = {fold(k): v for k, v in _SOURCE_WORDS.items()}
 _ENGLISH_WORDS = {
     w: i for i, w in enumerate(
         "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -115,12 +105,33 @@ def _date_values(text: str) -> dict[int, set[str]]:
     return extra
 
 
+def time_values(hours: str, minutes: str) -> frozenset[str]:
+    """Every way English writes a clock time: 20:30 as 20:30, 8:30 (p.m.), 20.30, 2030; 12:00 also as 12."""
+    h = int(hours)
+    values = {f"{h}:{minutes}", number_value(f"{h}.{minutes}"), f"{h}{minutes}"}
+    if h > 12:
+        values.add(f"{h - 12}:{minutes}")
+    if minutes == "00":
+        values |= {str(h), str(h - 12)} if h > 12 else {str(h)}
+    return frozenset(values)
+
+
+def _times(text: str) -> list[tuple[int, int, frozenset[str]]]:
+    """(start, end, values) of every clock time in `text`."""
+    return [(m.start(), m.end(), time_values(m.group(1), m.group(2))) for m in _TIME.finditer(text)]
+
+
+def _outside(spans: list[tuple[int, int]], times: list[tuple[int, int, frozenset[str]]]) -> list[tuple[int, int]]:
+    return [(a, b) for a, b in spans if not any(start <= a < end for start, end, _ in times)]
+
+
 def source_numbers(text: str) -> list[Mention]:
     """Every number written in a source sentence (any digit system), with its acceptable values."""
     ascii_text = to_ascii_digits(text)  # same length: one character per digit or separator
     dates = _date_values(text)
-    mentions: list[Mention] = []
-    for start, end in _number_spans(ascii_text):
+    times = _times(ascii_text)
+    mentions = [(start, Mention(text[start:end], values)) for start, end, values in times]
+    for start, end in _outside(_number_spans(ascii_text), times):
         written = ascii_text[start:end]
         values: set[str] = set()
         if "/" in written:  # Persian decimals are often written 2/5
@@ -136,8 +147,8 @@ def source_numbers(text: str) -> list[Mention]:
             values |= _gregorian_years(int(base))
         for offset in range(start, end):
             values |= dates.get(offset, set())
-        mentions.append(Mention(text[start:end], frozenset(values)))
-    return mentions
+        mentions.append((start, Mention(text[start:end], frozenset(values))))
+    return [mention for _, mention in sorted(mentions, key=lambda item: item[0])]
 
 
 def _number_spans(text: str) -> list[tuple[int, int]]:
@@ -154,29 +165,20 @@ def _number_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def source_number_words(text: str) -> set[str]:
-    """Values of numbers the source spells out in words (excuse, never demand, an English number)."""
-    found = set()
-    for word in _WORD.findall(fold(text)):
-        for candidate in (word, word[1:] if word[:1] in "وب" else word, word[2:] if word.startswith("ال") else word):
-            if candidate in _SOURCE_WORDS:
-                found.add(number_value(f"{_SOURCE_WORDS[candidate]:g}"))
-    return found
-
-
 def english_numbers(text: str) -> tuple[list[str], set[str]]:
     """(numbers the English writes in digits, every value it states incl. words and month names)."""
     text = to_ascii_digits(text)
-    digits: list[str] = []
-    values: set[str] = set()
-    for start, end in _number_spans(text):
+    times = _times(text)
+    found = [(start, f"{int(text[start:end].split(':')[0])}:{text[end - 2:end]}") for start, end, _ in times]
+    values: set[str] = set().union(*(v for _, _, v in times))
+    for start, end in _outside(_number_spans(text), times):
         if "/" in text[start:end]:  # fractions and dates written with a slash: each part
             parts = [(start + m.start(), start + m.end()) for m in re.finditer(r"\d+", text[start:end])]
         else:
             parts = [(start, end)]
         for a, b in parts:
             value = number_value(text[a:b])
-            digits.append(value)
+            found.append((a, value))
             values.add(value)
         scale = _scale_after(text, end)
         if scale:
@@ -189,7 +191,7 @@ def english_numbers(text: str) -> tuple[list[str], set[str]]:
             values.add(str(MONTHS.index(word) + 1))
     for match in re.finditer(r"(\d+)(?:st|nd|rd|th)\b", text):
         values.add(number_value(match.group(1)))
-    return digits, values
+    return [value for _, value in sorted(found, key=lambda item: item[0])], values
 
 
 def compare_numbers(source: str, english: str) -> tuple[list[str], list[str]]:
@@ -197,6 +199,7 @@ def compare_numbers(source: str, english: str) -> tuple[list[str], list[str]]:
     mentions = source_numbers(source)
     digits, values = english_numbers(english)
     missing = [m.text for m in mentions if not (m.values & values)]
-    known = set().union(*(m.values for m in mentions)) | source_number_words(source)
+    words = {number_value(f"{v:f}") for v in source_number_words(source)}
+    known = set().union(*(m.values for m in mentions)) | words
     added = [d for d in dict.fromkeys(digits) if d not in known]
     return missing, added
