@@ -16,8 +16,8 @@ _ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Lt", "Col", "Maj", "C
 _CLOSERS = "\"'”’)]"
 # A sentence ends at . ! ? with its closing quotes/brackets and bidi marks (text copied from Arabic-script pages
 # wraps punctuation in them: U+200F `.` U+200F), when whitespace and a capital or digit (perhaps behind marks and an
-# opening quote) follow.
-_BOUNDARY = re.compile(rf"[.!?][{BIDI_MARKS}{re.escape(_CLOSERS)}]*(?=\s+[{BIDI_MARKS}]*[\"'“‘(\[]?[{BIDI_MARKS}]*[A-Z0-9])")
+# opening quote) follow: any capital, İzmir's and Élysée's too (the group; `split_english` checks it).
+_BOUNDARY = re.compile(rf"[.!?][{BIDI_MARKS}{re.escape(_CLOSERS)}]*(?=\s+[{BIDI_MARKS}]*[\"'“‘(\[]?[{BIDI_MARKS}]*(\w))")
 
 
 def split_english(text: str) -> list[str]:
@@ -31,7 +31,7 @@ def split_english(text: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        if match.start() < start:
+        if match.start() < start or not (match.group(1).isupper() or match.group(1).isdigit()):
             continue
         last = text[start:match.start()].rsplit(" ", 1)[-1].strip(BIDI_MARKS).rstrip(".!?" + _CLOSERS).strip(BIDI_MARKS)
         if last in _ABBREVIATIONS or re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", last):

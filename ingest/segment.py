@@ -6,8 +6,9 @@ source is an exact substring of what was written. Boundaries: after `.` `!` `?`
 letter of another sentence follows; after `؛` when both sides are full clauses.
 Not boundaries: a point inside a number (`1.5`, `۲۰۱۱.۵`), after a single-letter
 or known abbreviation (`د.`, `U.S.`, `Dr.`), inside a balanced quotation
-(`«...»`, `“...”`, `"..."`) of reasonable length, and `:` (a colon introduces the
-quote that follows it: `گفت: «...»` stays one sentence). Punctuation wrapped in
+(`«...»`, `“...”`, `"..."`) of reasonable length (but where the quotation closes right
+after it, the sentence ends with the quotation: `گفت: «... داشتند.» دکتر ...`), and `:`
+(a colon introduces the quote that follows it: `گفت: «...»` stays one sentence). Punctuation wrapped in
 bidi marks (U+200E, U+200F, U+061C, as text copied from Arabic pages and Word has it:
 U+200F `.` U+200F) ends a sentence like bare punctuation; the marks stay in the text.
 
@@ -91,9 +92,16 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     protected = _quote_spans(text)  # disjoint and in order
     starts = [a for a, _ in protected]
 
-    def inside_quote(pos: int) -> bool:
+    def inside_quote(pos: int, end: int) -> bool:
+        """Whether the terminal at `pos` stays inside its quotation: not when the closing mark follows it
+        (`گفت: «... داشتند.» دکتر ...`: the sentence ends with the quotation), unless a lowercase Latin
+        letter goes on (`"I'm done." he said`)."""
         k = bisect.bisect_left(starts, pos) - 1
-        return k >= 0 and protected[k][0] < pos < protected[k][1]
+        if k < 0 or not protected[k][0] < pos < protected[k][1]:
+            return False
+        return protected[k][1] >= end or (end < n and text[end:end + 1].isspace()
+                                           and text[_skip_marks(text, end + 1):][:1].islower()
+                                           and text[_skip_marks(text, end + 1):][:1].isascii())
 
     cuts: list[int] = []
     i = 0
@@ -120,7 +128,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 boundary = True  # "کرد.وی گفت": a missing space after a full stop
             if boundary and ch == "." and _skip_marks(text, i + 1) == j and _is_abbreviation(text, before + 1):
                 boundary = False
-            if boundary and inside_quote(i):
+            if boundary and inside_quote(i, j):
                 boundary = False
             if boundary and ch == "؛":
                 start = max(cuts[-1] if cuts else 0, i - _CLAUSE_WINDOW)

@@ -4,9 +4,7 @@ is a false alarm, a number taken out of it must be caught."""
 
 from __future__ import annotations
 
-import csv
 import re
-from pathlib import Path
 
 import pytest
 
@@ -17,9 +15,7 @@ from core.normalize import normalize_text
 from mt.qa.checks import name_in, untranslated
 from mt.qa.length import length_outlier
 from mt.qa.numbers import number_value, source_numbers
-
-FLORES = Path(__file__).resolve().parent / "data" / "flores" / "devtest-sample.tsv"
-COLUMNS = {"ar": "arb_Arab", "fa": "pes_Arab"}
+from tests.flores import COLUMNS, rows
 
 
 @pytest.mark.parametrize(
@@ -198,9 +194,7 @@ def test_dates_are_compared_as_dates_after_conversion(source: str, english: str,
 
 def flores_pairs(language: str) -> list[tuple[str, str, str]]:
     """(FLORES-200 devtest line, normalized source, its English reference) of the sample."""
-    with FLORES.open(encoding="utf-8", newline="") as stream:
-        rows = list(csv.DictReader(stream, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return [(row["line"], normalize_text(row[COLUMNS[language]], language), row["eng_Latn"]) for row in rows]
+    return [(row["line"], normalize_text(row[COLUMNS[language]], language), row["eng_Latn"]) for row in rows()]
 
 
 @pytest.mark.parametrize("language", ["ar", "fa"])

@@ -234,3 +234,12 @@ def test_split_english_ends_sentences_at_bidi_marked_punctuation_and_keeps_close
     text = f"The delegation arrived{rlm}.{rlm} Talks began{rlm}?{rlm} He said \"yes.\" Then the Rev. Smith left."
     assert split_english(text) == [f"The delegation arrived{rlm}.{rlm}", f"Talks began{rlm}?{rlm}",
                                    'He said "yes."', "Then the Rev. Smith left."]
+
+
+def test_split_english_ends_sentences_before_any_capital_not_only_ascii() -> None:
+    """FLORES-200 devtest 941-942: "... is Orthodox Christian. İzmir is the third largest city" is two sentences;
+    a lowercase letter or an underscore after a full stop still does not start one."""
+    assert split_english("The major religion is Orthodox Christian. İzmir is the third largest city. Élysée "
+                         "officials said no. it was late_. _x") == [
+        "The major religion is Orthodox Christian.", "İzmir is the third largest city.",
+        "Élysée officials said no. it was late_. _x"]
