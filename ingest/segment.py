@@ -99,9 +99,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         k = bisect.bisect_left(starts, pos) - 1
         if k < 0 or not protected[k][0] < pos < protected[k][1]:
             return False
-        return protected[k][1] >= end or (end < n and text[end:end + 1].isspace()
-                                           and text[_skip_marks(text, end + 1):][:1].islower()
-                                           and text[_skip_marks(text, end + 1):][:1].isascii())
+        if protected[k][1] >= end:
+            return True  # the quotation goes on after the terminal
+        after = _skip_marks(text, end + 1)
+        follower = text[after:after + 1]
+        return text[end:end + 1].isspace() and follower.islower() and follower.isascii()
 
     cuts: list[int] = []
     i = 0

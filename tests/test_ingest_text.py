@@ -117,6 +117,7 @@ def test_split_sentences(text: str, sentences: list[str]) -> None:
     ("کلمه " * 3 + "؛") * 10_000,                     # thousands of semicolons, none between long clauses
     ('"' + "x " * 3) * 20_000,                       # unbalanced quotation marks
     "« سلام. " * 20_000,                              # unclosed guillemets
+    "«سلام.» " * 20_000,                              # quotations that end their sentences
 ])
 def test_splitting_pathological_paragraphs_covers_every_character(text: str) -> None:
     # Linear scans: these used to cost seconds to minutes (bench/segment.py measures the speed).

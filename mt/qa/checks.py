@@ -141,9 +141,10 @@ def check_pair(source: str, english: str, language: str | None, glossary: Glossa
     if names:
         flags.append(Flag("name_missing", "; ".join(names)))
     quotes = [q for q in quoted_spans(source) if len(q.split()) >= MIN_QUOTE_WORDS]
-    if quotes and quotations(english) < len(quotes):
+    kept = quotations(english)
+    if quotes and kept < len(quotes):
         flags.append(Flag("quote_missing", f"{len(quotes)} quotation(s) in the source, "
-                                           f"{quotations(english)} in the English: «{quotes[0][:60]}»"))
+                                           f"{kept} in the English: «{quotes[0][:60]}»"))
     return flags
 
 
