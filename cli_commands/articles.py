@@ -14,6 +14,7 @@ from cli_commands.bars import progress_bars
 from cli_commands.common import finish, reports_errors, say, stderr, stdout, usage_error
 from cli_commands.options import (
     InputsArg,
+    LanguageOpt,
     MaxInputOpt,
     OutputOpt,
     QeOpt,
@@ -21,6 +22,7 @@ from cli_commands.options import (
     RatioOpt,
     SentencesOpt,
     check_summary_length,
+    input_language,
     input_limit,
     parse_formats,
     translation_options,
@@ -93,6 +95,7 @@ def inspect(
     inputs: InputsArg,
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines: one article object per line.")] = False,
     max_input_mb: MaxInputOpt = 50.0,
+    language: LanguageOpt = "auto",
 ) -> None:
     """Show what ingestion makes of each input: language, metadata, sentences with ids, removed lines."""
     from rich.markup import escape
@@ -101,7 +104,7 @@ def inspect(
     from ingest import read_inputs
 
     failed = 0
-    with input_limit(max_input_mb), reading_urls():
+    with input_limit(max_input_mb), input_language(language), reading_urls():
         items = list(read_inputs(inputs))
     for item in items:
         if isinstance(item, MtdigestError):

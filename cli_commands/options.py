@@ -104,6 +104,9 @@ QeOpt = Annotated[str, typer.Option(
 
 MaxInputOpt = Annotated[float, typer.Option(
     "--max-input-mb", help="Refuse inputs larger than this many MB (before reading them whole).")]
+LanguageOpt = Annotated[str, typer.Option(
+    "--language", help="auto | fa | ar | en: the inputs' language when you know it (a headline, a short or unusual "
+                       "text); auto identifies each article. A JSON record's own `language` wins.")]
 
 
 # Every translating command takes these options, declared once here: (parameter, Typer type, default).
@@ -132,22 +135,29 @@ def translation_options(command: F) -> F:
 
     Typer reads a command's options from its signature, so the wrapper's signature is the
     command's own (less `settings`) plus the shared options, and the wrapper builds the settings.
+    `--language` (the inputs' language) comes too, unless the command states a language of its own
+    (`calibrate --language`: its sources' language).
     """
     def resolved(annotation: Any) -> Any:  # postponed annotations, as `inspect.signature(eval_str=True)` does
         return eval(annotation, command.__globals__) if isinstance(annotation, str) else annotation
 
     own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=resolved(p.annotation))
            for p in inspect.signature(command).parameters.values() if p.name != "settings"]
+    reads_language = all(p.name != "language" for p in own)
     shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
               for name, annotation, default in TRANSLATION_OPTIONS]
+    if reads_language:
+        shared.append(inspect.Parameter("input_language", inspect.Parameter.KEYWORD_ONLY, default="auto",
+                                        annotation=LanguageOpt))
 
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> Any:
         values = {name: kwargs.pop(name) for name, _, _ in TRANSLATION_OPTIONS}
+        language = kwargs.pop("input_language") if reads_language else "auto"
         settings = translate_settings(**values)
         from cli_commands.fetch import reading_urls
 
-        with input_limit(settings.max_input_mb), reading_urls():
+        with input_limit(settings.max_input_mb), input_language(language), reading_urls():
             return command(settings=settings, **kwargs)
 
     signature = inspect.Signature(own + shared)
@@ -214,6 +224,21 @@ def with_qe(settings: Any, qe: str) -> Any:
     except MtdigestError as error:
         usage_error(str(error))
     return settings
+
+
+@contextlib.contextmanager
+def input_language(language: str) -> Iterator[None]:
+    """Readers take every input as `language` while the command runs (`--language`; 'auto': identify each)."""
+    from ingest.langid import SUPPORTED
+    from ingest.readers import given_language
+
+    if language != "auto" and language not in SUPPORTED:
+        usage_error(f"--language {language}: use auto, fa, ar or en")
+    token = given_language.set(None if language == "auto" else language)
+    try:
+        yield
+    finally:
+        given_language.reset(token)
 
 
 @contextlib.contextmanager

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.readers import (
-    DEFAULT_MAX_INPUT_MB, files_under, is_url, max_input_mb, missing_reason, read_file, read_path, read_url,
+    DEFAULT_MAX_INPUT_MB, files_under, given_language, is_url, max_input_mb, missing_reason, read_file, read_path,
+    read_url,
 )
 from core.article import Article
 from core.errors import InputError, MtdigestError
@@ -21,7 +22,8 @@ from core.errors import InputError, MtdigestError
 
 def list_inputs(inputs: Sequence[str], max_input_mb: float = DEFAULT_MAX_INPUT_MB) -> list[dict[str, Any]]:
     """One row per input file (directories expanded as `digest` does); missing ones become error rows. Each row
-    carries the input size limit, since the workers that read them run in other processes."""
+    carries the input size limit and the given language (`--language`), since the workers that read them run in
+    other processes."""
     rows: list[dict[str, Any]] = []
     for item in inputs:
         path = Path(item)
@@ -39,7 +41,9 @@ def list_inputs(inputs: Sequence[str], max_input_mb: float = DEFAULT_MAX_INPUT_M
             rows.append({"path": "", "display": item, "error": missing_reason(path)})
         else:
             rows.append({"path": str(path.resolve()), "display": item, "error": ""})
-    return [{"order": order, "max_input_mb": max_input_mb, "fetched": "", **row} for order, row in enumerate(rows)]
+    language = given_language.get() or ""
+    return [{"order": order, "max_input_mb": max_input_mb, "language": language, "fetched": "", **row}
+            for order, row in enumerate(rows)]
 
 
 def read_input(row: dict[str, Any]) -> list[dict[str, Any]]:
@@ -52,6 +56,7 @@ def read_input(row: dict[str, Any]) -> list[dict[str, Any]]:
                  "error": item if isinstance(item, str) else ""} for index, item in enumerate(json.loads(row["fetched"]))]
     path = Path(str(row["path"]))
     max_input_mb.set(float(row["max_input_mb"]))
+    given_language.set(str(row.get("language") or "") or None)
     try:
         base["input_sha256"] = hashlib.sha256(read_file(path)).hexdigest()
     except InputError:

@@ -14,8 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from digest.jobs import read_article_json
-from ingest import read_inputs
-from ingest.readers import files_under
+from ingest import read_inputs, readers
 from core.article import Article, fingerprint, unique_ids
 from core.errors import InputError, MtdigestError
 
@@ -52,16 +51,16 @@ def read_brief_inputs(inputs: Sequence[str]) -> Iterator[Article | InputError]:
     for item in inputs:
         path = Path(item)
         if item != "-" and path.is_dir():
-            files = files_under(path)
-            digests = any(is_article_json(f) for f in files)
-            if not digests:
-                yield from read_inputs([item])
+            files = readers.files_under(path)  # listed once: each file is then read by its own path
+            if not files:
+                yield from read_inputs([item])  # says the directory holds no inputs
                 continue
+            digests = any(is_article_json(f) for f in files)
             for file in files:
-                if is_article_json(file):
+                if digests and is_article_json(file):
                     yield from read_article_json(str(file))
-                elif not is_brief_json(file) and file.suffix.lower() not in (".html", ".htm", ".md"):
-                    yield from read_inputs([str(file)])
+                elif not digests or (not is_brief_json(file) and file.suffix.lower() not in (".html", ".htm", ".md")):
+                    yield from readers.read_path(file)
         elif item != "-" and is_article_json(path):
             yield from read_article_json(item)
         else:

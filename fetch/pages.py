@@ -8,7 +8,7 @@ from fetch.client import PAGE_TYPES, PoliteClient, Response
 from fetch.feeds import parse_feed
 from fetch.urls import article_id_for
 from ingest.decoding import decode_page
-from ingest.readers import from_html
+from ingest.readers import from_html, given_language
 from core.article import Article
 from core.errors import InputError
 
@@ -20,7 +20,7 @@ def page_article(response: Response, article_id: str | None = None, outlet: str 
     page's own; the feed's title names the outlet only when nothing else does."""
     text, _ = decode_page(response.content, response.url, response.charset)
     article = from_html(text, source_path=response.url, article_id=article_id or article_id_for(response.url),
-                        url=response.url, outlet=outlet, published=published)
+                        url=response.url, outlet=outlet, published=published, language=given_language.get())
     article.outlet = article.outlet or feed_title
     return article
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ingest.boilerplate import strip_boilerplate
-from ingest.langid import LANGUAGE_NAMES, SUPPORTED, differs_within, identify_language
+from ingest.langid import LANGUAGE_NAMES, SUPPORTED, LanguageGuess, differs_within, identify_language
 from ingest.metadata import extract_metadata, parse_published
 from core.normalize import normalize_text, unpresent
 from ingest.outlets import outlet_english
@@ -35,13 +35,16 @@ def prepare_article(
     url: str | None = None,
     published: str | None = None,
     outlet: str | None = None,
+    language: str | None = None,
 ) -> Article:
     """Build an article from its text: furniture removed (and kept for audit), language
     identified, metadata read, paragraphs split into sentences `p1.s1`, ... with the
     source text as written and the normalized text for MT.
 
-    Raises `InputError` when there is no article text, `UnsupportedLanguage` when the
-    text is not Persian, Arabic or English.
+    `language` ('fa', 'ar', 'en'): the article's language as its reader knows it (`--language`, a record's
+    `language`), for text too short or unusual to identify; confidence 1.0. Sentences in another language
+    (a quote) are still found. Raises `InputError` when there is no article text, `UnsupportedLanguage` when
+    the text (or `language`) is not Persian, Arabic or English.
     """
     where = source_path or article_id or "<text>"
     if not text.strip():
@@ -53,7 +56,10 @@ def prepare_article(
         raise InputError(where, "no article text left after removing page furniture (navigation, comments, ...)")
 
     body = "\n".join(line for _, line in kept)
-    guess = identify_language(unpresent(f"{layout.title or ''}\n{body}"))
+    if language is not None and language not in SUPPORTED:
+        raise UnsupportedLanguage(where, f"language '{language}' was given: mtdigest translates Persian (fa) and "
+                                         f"Arabic (ar) and passes English (en) through")
+    guess = LanguageGuess(language, 1.0) if language else identify_language(unpresent(f"{layout.title or ''}\n{body}"))
     if guess.language not in SUPPORTED:
         raise UnsupportedLanguage(where, _unsupported_message(guess.language, guess.confidence))
     language = guess.language
@@ -111,18 +117,20 @@ def prepare_articles(
     published: str | None = None,
     outlet: str | None = None,
     where: str | None = None,
+    language: str | None = None,
 ) -> Iterator[Article | InputError]:
     """The articles in `text`. One article: exactly `prepare_article` (same id; its errors raised).
     Several (each closed by an end mark, see `ingest.split`): one `Article` each, ids `<id>-1`, `<id>-2`, ...
     (`<id>` is `article_id`, else the text's content id), each with its own title and metadata
     (`published` and `outlet` only fill in what an article does not state; `title` is not used), and an
-    `InputError` naming `where` and the article's number for one that cannot be used.
+    `InputError` naming `where` and the article's number for one that cannot be used. `language`: as for
+    `prepare_article`, for every article.
     """
     lines = text.splitlines()
     starts = split_articles(lines)
     if len(starts) == 1:
         yield prepare_article(text, source_path=source_path, article_id=article_id, title=title, url=url,
-                              published=published, outlet=outlet)
+                              published=published, outlet=outlet, language=language)
         return
     base = safe_id(article_id) if article_id else content_id(text)
     where = where or source_path or base
@@ -130,7 +138,8 @@ def prepare_articles(
         numbered = _numbered_id(base, number)
         try:
             segment = "\n".join(lines[start:end])
-            article = prepare_article(segment, source_path=source_path, article_id=numbered, url=url)
+            article = prepare_article(segment, source_path=source_path, article_id=numbered, url=url,
+                                      language=language)
         except InputError as error:
             yield type(error)(where, f"article {number} of {len(starts)}: {error.problem}", article_id=numbered)
             continue

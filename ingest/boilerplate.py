@@ -193,6 +193,16 @@ def _line_reason(folded: str, raw: str) -> str | None:
     return None
 
 
+# A lone line of this many words is the article itself, not a headline over nothing, nor a caption or an advert
+# by its looks: a sentence pasted without its full stop (FLORES-200 devtest sentences, tests/data/flores).
+LONE_LINE_WORDS = 6
+_LOOKS_ONLY = ("caption", "advertisement")
+
+
+def _lone_text(lines: list[str], present: list[int]) -> bool:
+    return len(present) == 1 and len(lines[present[0]].split()) >= LONE_LINE_WORDS
+
+
 def split_site_suffix(line: str, others: set[str]) -> tuple[str, list[str]]:
     """'Headline – Site – Country' → ('Headline', ['Site', 'Country']) when the tail names a site."""
     text = line.strip()
@@ -302,7 +312,8 @@ def strip_boilerplate(lines: list[str], title: str | None = None) -> Layout:
     if title:
         layout.title = title.strip()
         title_keys = {fold(title)}
-    elif candidates and is_headline_like(lines[candidates[0]]) and not is_body_like(lines[candidates[0]]):
+    elif candidates and is_headline_like(lines[candidates[0]]) and not is_body_like(lines[candidates[0]]) \
+            and not _lone_text(lines, present):
         first = candidates[0]
         head, tail = split_site_suffix(lines[first], others - {folded[first]})
         layout.title, layout.title_line, layout.site_suffix = head, first, tail
@@ -358,6 +369,9 @@ def strip_boilerplate(lines: list[str], title: str | None = None) -> Layout:
             author_found = True
 
     kept = [i for i in present if reasons[i] is None]
+    if not kept and _lone_text(lines, present) and reasons[present[0]] in _LOOKS_ONLY:
+        kept = [present[0]]
+        reasons[present[0]] = None
     body = [i for i in kept if is_body_like(lines[i])]
     if body:
         for i in kept:

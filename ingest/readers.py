@@ -28,7 +28,7 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSON_SUFFIXES = frozenset({".json"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
-RECORD_FIELDS = "text or html (plus optional title, url, published, source, id)"
+RECORD_FIELDS = "text or html (plus optional title, url, published, source, id, language)"
 # Inputs larger than this are refused before they are read whole (`/dev/zero` would fill the memory).
 DEFAULT_MAX_INPUT_MB = 50.0
 max_input_mb: ContextVar[float] = ContextVar("max_input_mb", default=DEFAULT_MAX_INPUT_MB)
@@ -36,6 +36,9 @@ max_input_mb: ContextVar[float] = ContextVar("max_input_mb", default=DEFAULT_MAX
 # `fetch` package's): ingestion itself never goes to the network.
 UrlReader = Callable[[str], Iterable[Article | InputError]]
 url_reader: ContextVar[UrlReader | None] = ContextVar("url_reader", default=None)
+# The inputs' language when the user states it (`--language fa`): set by the CLI around a run (`batch` rows carry
+# it to their workers); None: identified per article. A record's own `language` wins.
+given_language: ContextVar[str | None] = ContextVar("given_language", default=None)
 
 
 def is_url(item: str) -> bool:
@@ -112,6 +115,7 @@ def _from_record(record: Any, where: str, source_path: str, default_id: str) -> 
         "url": record.get("url") if isinstance(record.get("url"), str) else None,
         "published": record.get("published") if isinstance(record.get("published"), str) else None,
         "outlet": record.get("source") if isinstance(record.get("source"), str) else None,
+        "language": record.get("language") if isinstance(record.get("language"), str) else given_language.get(),
     }
     try:
         if isinstance(text, str) and text.strip():
@@ -185,9 +189,9 @@ def read_bytes(data: bytes, source_path: str, stem: str, kind: str | None = None
         return
     try:
         if kind == "html":
-            yield from_html(text, source_path=source_path, article_id=stem)
+            yield from_html(text, source_path=source_path, article_id=stem, language=given_language.get())
         else:
-            yield from prepare_articles(text, source_path=source_path, article_id=stem)
+            yield from prepare_articles(text, source_path=source_path, article_id=stem, language=given_language.get())
     except InputError as error:
         yield error
 

@@ -57,6 +57,21 @@ def test_a_model_per_language(env: dict[str, str], tmp_path: Path) -> None:
     assert models[PERSIAN.stem]["alias"] == "tiny-nllb" and models[ARABIC.stem]["alias"] == "tiny-marian"
 
 
+def test_language_flag_picks_the_translator_for_text_too_short_to_identify(env: dict[str, str], tmp_path: Path) -> None:
+    """FLORES-200 devtest 905, cut short, is taken for Arabic; `--language fa` gives it the Persian translator
+    (`calibrate`, whose own `--language` names its sources' language, keeps it)."""
+    short = tmp_path / "short.txt"
+    short.write_text("این مجمع‌الجزایر در 120 کیلومتری شمال شبه‌جزیره\n", encoding="utf-8")
+    for flag, language, alias in (([], "ar", "tiny-marian"), (["--language", "fa"], "fa", "tiny-marian-tc-big")):
+        out = tmp_path / f"out-{language}"
+        result = CliRunner().invoke(app, ["translate", str(short), "-o", str(out), "--format", "json", "--fast",
+                                          "--engine", "transformers", "-q", *flag], env=env)
+        assert result.exit_code == 0, result.output
+        data = json.loads((out / "short.json").read_text(encoding="utf-8"))
+        assert (data["language"], data["models"]["translate"]["alias"]) == (language, alias)
+    assert "--language" in CliRunner().invoke(app, ["digest", "--help"], env=env).output
+
+
 @pytest.mark.parametrize(("model", "message"), [
     ("nope", "no model with alias 'nope'"),
     ("tiny-bart", "not a translator"),
