@@ -105,6 +105,12 @@ def identify_language(text: str) -> LanguageGuess:
         return LanguageGuess(cue, round(max(0.9, ranked.get(cue, 0.0)), 3))
 
     ranking = _ranked(text, _ARABIC_SCRIPT_LABELS)
+    if ranking[0][0] in _CUES:
+        # A language of which the text has none of its own letters (a short line: ur, ps for Persian): the
+        # likelier of the others.
+        others = [(c, p) for c, p in ranking if c not in _CUES]
+        total = sum(p for _, p in others) or 1.0
+        ranking = [(c, p / total) for c, p in others] or ranking
     code, p = ranking[0]
     persian = len(_PERSIAN_LETTERS.findall(text)) / arabic
     arabic_only = len(_ARABIC_LETTERS.findall(text)) / arabic
