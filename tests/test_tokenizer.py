@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from seq2seq.tokenizer import MarianSentencePiece, NllbTokenizersFile, TokenizersFile, TransformersTokenizer, load_tokenizer
+from tests.flores import COLUMNS, rows
 from tests.tiny_models import seed_files
 
 # Every layout of the test models (as saved today and as the pinned repos are pulled), and a generic
@@ -50,8 +51,10 @@ def generic_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _texts() -> list[str]:
+    """The seeds' lines, hostile strings, and real sentences in the three languages (FLORES-200 devtest sample)."""
     lines = [line for path in seed_files() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return lines + HOSTILE
+    real = [row[column] for row in rows()[:60] for column in COLUMNS.values()]
+    return lines + HOSTILE + real
 
 
 @pytest.fixture(scope="module", params=sorted(DIRECT))
