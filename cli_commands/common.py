@@ -17,13 +17,8 @@ from rich.console import Console
 
 from core.errors import MtdigestError
 
-
 stdout = Console()
-
-
 stderr = Console(stderr=True)
-
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
