@@ -66,9 +66,15 @@ _TABLES: dict[str, list[tuple[str, int]]] = {
 _LOOKUP = {calendar: {fold(name): month for name, month in table} for calendar, table in _TABLES.items()}
 _ALL_NAMES = sorted({name for table in _TABLES.values() for name, _ in table}, key=len, reverse=True)
 _MONTH = "(?P<month>" + "|".join(_tolerant(name) for name in _ALL_NAMES) + ")"
+# What news writes between a day's month and its year: the month again in the other naming (`أكتوبر/تشرين الأول`,
+# `تشرين الأول/أكتوبر`), Persian's "month" (`اسفندماه`, `اسفند ماه`), "of the year" (`من عام`, `عام`, `سنة`, `سال`).
+_OTHER_NAME = "(?:" + "|".join(_tolerant(name) for name in _ALL_NAMES) + ")"
+_YEAR_WORD = "(?:" + "|".join(_tolerant(w) for w in ("من العام", "من عام", "من سنة", "العام", "عام", "سنة", "سال")) + ")"
+_MONTH_TO_YEAR = rf"(?:\s*/\s*{_OTHER_NAME})?(?:[\s\u200c]*{_tolerant('ماه')})?(?:[\s,،]+{_YEAR_WORD})?[\s,،]+"
 _END = r"(?![\w])"
 _PATTERNS = [
-    re.compile(rf"(?<!\w)(?P<day>{_D}{{1,2}})(?:st|nd|rd|th|ام)?\s+{_MONTH}[\s,،]+(?P<year>{_D}{{4}}){_END}", re.I),
+    re.compile(rf"(?<!\w)(?P<day>{_D}{{1,2}})(?:st|nd|rd|th|ام)?\s+{_MONTH}{_MONTH_TO_YEAR}(?P<year>{_D}{{4}}){_END}",
+               re.I),
     re.compile(rf"(?<!\w){_MONTH}\s+(?P<day>{_D}{{1,2}}),?\s+(?P<year>{_D}{{4}}){_END}", re.I),
     re.compile(rf"(?<![\w/.-])(?P<year>{_D}{{4}})[-/.](?P<month>{_D}{{1,2}})[-/.](?P<day>{_D}{{1,2}})(?![/.-]|{_D})"),
     re.compile(rf"(?<![\w/.-])(?P<day>{_D}{{1,2}})[-/.](?P<month>{_D}{{1,2}})[-/.](?P<year>{_D}{{4}})(?![\w/.-]|{_D})"),

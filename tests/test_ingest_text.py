@@ -147,6 +147,23 @@ def test_written_dates_to_iso(text: str, iso: str, written: str) -> None:
     assert date_line(text) is not None
 
 
+@pytest.mark.parametrize(
+    ("text", "iso", "written"),
+    [
+        # What news writes between the month and the year (FLORES-200 devtest 548: من عام).
+        ("وبحلول 17 أيلول من عام 1939، كان الدفاع البولندي قد انهار", "1939-09-17", "17 أيلول من عام 1939"),
+        ("في 7 أكتوبر/تشرين الأول 2023", "2023-10-07", "7 أكتوبر/تشرين الأول 2023"),
+        ("في 7 تشرين الأول/أكتوبر 2023", "2023-10-07", "7 تشرين الأول/أكتوبر 2023"),
+        ("في 17 سبتمبر من العام 2019", "2019-09-17", "17 سبتمبر من العام 2019"),
+        ("روز ۲۸ اسفندماه ۱۴۰۲", "2024-03-18", "۲۸ اسفندماه ۱۴۰۲"),
+        ("در ۱۵ مهر ماه سال ۱۴۰۳", "2024-10-06", "۱۵ مهر ماه سال ۱۴۰۳"),
+    ],
+)
+def test_dates_with_words_between_month_and_year(text: str, iso: str, written: str) -> None:
+    match = find_date(text)
+    assert match is not None and (match.iso, match.as_written) == (iso, written)
+
+
 @pytest.mark.parametrize("text", ["منذ عام 2011 وحافظ على بنية الدولة", "في السابع من أكتوبر الماضي", "۳۱ اسفند ۱۴۰۲"])
 def test_no_date_or_invalid_date(text: str) -> None:
     assert find_date(text) is None

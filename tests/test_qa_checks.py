@@ -36,6 +36,9 @@ from tests.flores import COLUMNS, rows
         ("في عام 1445 هـ", "in 2024", [], []),  # Hijri year → Gregorian
         ("۲۸ اسفند ۱۴۰۲", "18 March 2024", [], []),  # Jalali date → Gregorian day and year
         ("۱۴۰۲/۱۲/۲۸", "March 18, 2024", [], []),
+        ("۲۸ اسفند ۱۴۰۲", "March 2024", ["۲۸"], []),  # a date's day lost: the month and year do not stand for it
+        ("وبحلول 17 أيلول من عام 1939", "By September 17, 1939", [], []),
+        ("وبحلول 17 أيلول من عام 1939", "By September 1939", ["17"], []),
         ("شش ماه", "6 months", [], []),  # the source spells the number
         ("دو کشور", "the two countries and 3 others", [], ["3"]),
         ("قمة ثلاثية", "a summit", [], []),  # number words are never demanded
@@ -226,4 +229,4 @@ def test_a_number_taken_out_of_a_real_reference_is_caught(language: str) -> None
             wrong = english[:match.start()] + other + english[match.end():]
             changed += any(f.code == "number_added" for f in check_pair(source, wrong, language))
     assert cases > 80
-    assert dropped / cases >= 0.95 and changed == cases
+    assert dropped / cases >= 0.97 and changed == cases

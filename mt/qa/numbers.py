@@ -95,13 +95,22 @@ def _gregorian_years(year: int) -> frozenset[str]:
 
 
 def _date_values(text: str) -> dict[int, set[str]]:
-    """Extra values for numbers inside written dates, by their start offset in `text`."""
+    """Extra values for numbers inside written dates, by their start offset in `text`: each part its Gregorian
+    counterpart (`۲۸ اسفند ۱۴۰۲`: 28 also as 18, 1402 also as 2024), so an English date that keeps the month
+    and year but loses the day still lacks a number."""
     extra: dict[int, set[str]] = {}
     for match in find_dates(text):
         date = dt.date.fromisoformat(match.iso)
-        gregorian = {str(date.year), str(date.day), str(date.month), MONTHS[date.month - 1]}
-        for number in re.finditer(r"\d+", to_ascii_digits(match.as_written)):
-            extra.setdefault(match.start + number.start(), set()).update(gregorian)
+        runs = list(re.finditer(r"\d+", to_ascii_digits(match.as_written)))
+        year = next((i for i, run in enumerate(runs) if len(run.group()) == 4), len(runs) - 1)
+        rest = [i for i in range(len(runs)) if i != year]
+        # Day-month-year or year-month-day: the day is the part farthest from the year; a numeric month between.
+        day = rest[-1] if year < (rest[0] if rest else 0) else (rest[0] if rest else year)
+        parts = {year: {str(date.year)}, day: {str(date.day)}}
+        for i in rest:
+            parts.setdefault(i, {str(date.month), MONTHS[date.month - 1]})
+        for i, run in enumerate(runs):
+            extra.setdefault(match.start + run.start(), set()).update(parts[i])
     return extra
 
 
