@@ -12,7 +12,7 @@ from core.article import Article, Flag, Paragraph, Sentence, Title
 from mt.glossary import Glossary, Term
 from mt.qa import QA_CODES, check_article, check_pair, compare_numbers, repetition
 from core.normalize import normalize_text
-from mt.qa.checks import name_in, untranslated
+from mt.qa.checks import MIN_QUOTE_WORDS, name_in, quoted_spans, untranslated
 from mt.qa.length import length_outlier
 from mt.qa.numbers import number_value, source_numbers
 from tests.flores import COLUMNS, rows
@@ -230,3 +230,17 @@ def test_a_number_taken_out_of_a_real_reference_is_caught(language: str) -> None
             changed += any(f.code == "number_added" for f in check_pair(source, wrong, language))
     assert cases > 80
     assert dropped / cases >= 0.97 and changed == cases
+
+
+@pytest.mark.parametrize("language", ["ar", "fa"])
+def test_a_quotation_unmarked_in_a_real_reference_is_caught(language: str) -> None:
+    """Every reference whose source quotes someone at length, its quotation marks taken out: quote_missing
+    fires on all of them (9 Arabic, 10 Persian), open marks counting as quotations or not."""
+    cases = caught = 0
+    for _, source, english in flores_pairs(language):
+        if not [q for q in quoted_spans(source) if len(q.split()) >= MIN_QUOTE_WORDS] or check_pair(source, english, language):
+            continue
+        cases += 1
+        unmarked = re.sub("[“”\"«»„]", "", english)
+        caught += any(f.code == "quote_missing" for f in check_pair(source, unmarked, language))
+    assert cases >= 8 and caught == cases
